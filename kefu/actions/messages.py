@@ -1,0 +1,164 @@
+"""Adding messages and internal notes to tickets, with attachments, idempotent on external id."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+
+from kefu.actions.unit_of_work import UnitOfWork
+from kefu.domain.enums import Direction, TicketStatus
+from kefu.domain.errors import InvalidInput, PermissionDenied
+from kefu.domain.html import sanitize_html
+from kefu.domain.permissions import Perm
+from kefu.domain.ticket_status import status_after_message
+from kefu.events.bus import DESK_STREAM, Event, ticket_stream
+from kefu.store.models import Attachment, Message, Ticket, utcnow
+from kefu.store.repositories import tickets as repo
+from kefu.store.serialize import message_view
+
+MAX_BODY_CHARS = 20_000
+
+
+@dataclass(frozen=True)
+class AttachmentInput:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class MessageInput:
+    body: str
+    channel: str
+    html: str | None = None
+    external_id: str | None = None
+    attachments: tuple[AttachmentInput, ...] = ()
+
+
+def _author(uow: UnitOfWork, direction: Direction) -> tuple[str, int | None]:
+    if uow.actor.is_customer:
+        if direction != Direction.INBOUND:
+            raise PermissionDenied("customers can only write inbound messages")
+        return "customer", uow.actor.id
+    if direction == Direction.INBOUND:
+        # Staff or integrations recording what a customer sent (channel ingestion).
+        return "customer", None
+    if uow.actor.id:
+        return "agent", uow.actor.id
+    return "system", None
+
+
+async def do_add_message(
+    uow: UnitOfWork, ticket: Ticket, direction: Direction, data: MessageInput
+) -> tuple[Message, bool]:
+    """Add a message; returns (message, created). A message whose (channel, external id) is
+    already stored is not added again: the stored one comes back with created=False."""
+    if direction == Direction.INTERNAL:
+        uow.require(Perm.NOTES_WRITE)
+    else:
+        uow.require(Perm.TICKETS_WRITE)
+    body = data.body.strip()
+    if not body and not data.attachments:
+        raise InvalidInput("a message needs a body or an attachment")
+    if len(body) > MAX_BODY_CHARS:
+        raise InvalidInput(f"message body is longer than {MAX_BODY_CHARS} characters")
+    if data.external_id is not None:
+        existing = await repo.message_by_external_id(uow.session, data.channel, data.external_id)
+        if existing is not None:
+            return existing, False
+    author_kind, author_id = _author(uow, direction)
+    if direction == Direction.INBOUND and author_id is None:
+        author_id = ticket.customer_id
+
+    new_status = (
+        None
+        if direction == Direction.INTERNAL
+        else status_after_message(TicketStatus(ticket.status), direction)
+    )
+    msg = Message(
+        ticket_id=ticket.id,
+        direction=direction.value,
+        author_kind=author_kind,
+        author_id=author_id,
+        body=body,
+        html=sanitize_html(data.html) if data.html else None,
+        channel=data.channel,
+        external_id=data.external_id,
+    )
+    if data.external_id is not None:
+        nested = await uow.session.begin_nested()
+        uow.session.add(msg)
+        try:
+            await uow.session.flush()
+        except IntegrityError:
+            await nested.rollback()
+            existing = await repo.message_by_external_id(
+                uow.session, data.channel, data.external_id
+            )
+            if existing is None:
+                raise
+            return existing, False
+        await nested.commit()
+    else:
+        uow.session.add(msg)
+        await uow.session.flush()
+
+    attachments: list[Attachment] = []
+    for item in data.attachments:
+        digest = uow.deps.files.put(item.data)
+        att = Attachment(
+            message_id=msg.id,
+            filename=item.filename[:255],
+            content_type=item.content_type[:128],
+            size=len(item.data),
+            sha256=digest,
+        )
+        uow.session.add(att)
+        attachments.append(att)
+    if attachments:
+        await uow.session.flush()
+
+    now = utcnow()
+    ticket.updated_at = now
+    if direction == Direction.OUTBOUND and ticket.first_response_at is None:
+        ticket.first_response_at = now
+    if new_status is not None:
+        before = ticket.status
+        ticket.status = new_status.value
+        uow.audit(
+            "ticket.status",
+            "ticket",
+            ticket.id,
+            before={"status": before},
+            after={"status": new_status.value, "cause": f"message {msg.id}"},
+        )
+        uow.emit(
+            Event(
+                "ticket.updated",
+                (DESK_STREAM, ticket_stream(ticket.id)),
+                {"ticket_id": ticket.id, "changes": {"status": new_status.value}},
+            )
+        )
+    uow.audit(
+        "message.create" if direction != Direction.INTERNAL else "note.create",
+        "message",
+        msg.id,
+        after={"ticket_id": ticket.id, "direction": direction.value, "channel": data.channel},
+    )
+    uow.emit(
+        Event(
+            "message.created",
+            (DESK_STREAM, ticket_stream(ticket.id)),
+            {"message": message_view(msg, attachments)},
+            public=direction != Direction.INTERNAL,
+        )
+    )
+    return msg, True
+
+
+async def do_add_note(uow: UnitOfWork, ticket: Ticket, body: str) -> Message:
+    msg, _ = await do_add_message(
+        uow, ticket, Direction.INTERNAL, MessageInput(body=body, channel="api")
+    )
+    return msg

@@ -1,0 +1,123 @@
+"""One transaction of state change: rows, audit entries, then events published after commit.
+
+    async with UnitOfWork(deps, actor) as uow:
+        ticket = await do_create_ticket(uow, ...)
+
+Every `do_*` function takes a unit of work. Leaving the block commits, then publishes what the
+actions queued; an exception rolls everything back and publishes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from kefu.domain.permissions import Perm, Principal, PrincipalKind, require
+from kefu.events.bus import Event, EventBus
+from kefu.store.db import WRITE_OPTION
+from kefu.store.files import FileStore
+from kefu.store.models import AuditEntry, IdempotencyRecord
+
+
+@dataclass(frozen=True)
+class ActionDeps:
+    """What actions need from the running process; built once by the app or CLI."""
+
+    sessionmaker: async_sessionmaker[AsyncSession]
+    bus: EventBus
+    files: FileStore
+
+
+class UnitOfWork:
+    def __init__(self, deps: ActionDeps, actor: Principal, request_id: str | None = None) -> None:
+        self.deps = deps
+        self.actor = actor
+        self.request_id = request_id
+        self.events: list[Event] = []
+        self._session: AsyncSession | None = None
+
+    @property
+    def session(self) -> AsyncSession:
+        if self._session is None:
+            raise RuntimeError("UnitOfWork used outside its `async with` block")
+        return self._session
+
+    async def __aenter__(self) -> UnitOfWork:
+        self._session = self.deps.sessionmaker()
+        await self._session.connection(execution_options={WRITE_OPTION: True})
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session = self.session
+        try:
+            if exc_type is None:
+                await session.commit()
+            else:
+                await session.rollback()
+        finally:
+            await session.close()
+            self._session = None
+        if exc_type is None and self.events:
+            await self.deps.bus.publish(self.events)
+
+    # -- helpers for actions ------------------------------------------------------------
+    def require(self, perm: Perm) -> None:
+        require(self.actor, perm)
+
+    @property
+    def actor_kind(self) -> str:
+        return "agent" if self.actor.kind == PrincipalKind.TOKEN else self.actor.kind.value
+
+    @property
+    def actor_id(self) -> int | None:
+        return self.actor.id or None
+
+    def audit(
+        self,
+        action: str,
+        entity: str,
+        entity_id: int,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+    ) -> None:
+        self.session.add(
+            AuditEntry(
+                actor_kind=self.actor.kind.value,
+                actor_id=self.actor_id,
+                action=action,
+                entity=entity,
+                entity_id=entity_id,
+                before=before,
+                after=after,
+                request_id=self.request_id,
+            )
+        )
+
+    def emit(self, event: Event) -> None:
+        self.events.append(event)
+
+    def remember_response(
+        self, principal: str, key: str, fingerprint: str, status_code: int, response: Any
+    ) -> None:
+        """Store the response of an idempotent request in this same transaction.
+
+        A concurrent request with the same key fails on the unique constraint at commit, rolls
+        back everything it wrote and replays this response instead.
+        """
+        self.session.add(
+            IdempotencyRecord(
+                principal=principal,
+                key=key,
+                fingerprint=fingerprint,
+                status_code=status_code,
+                response=response,
+            )
+        )

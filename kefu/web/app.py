@@ -1,0 +1,74 @@
+"""The app factory: `create_app(settings)` builds a FastAPI app; nothing happens at import."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from kefu import __version__
+from kefu.actions.unit_of_work import ActionDeps
+from kefu.events.bus import EventBus, InProcessBus
+from kefu.settings import Settings
+from kefu.store.db import make_engine, make_sessionmaker
+from kefu.store.files import FileStore
+from kefu.web import problems
+from kefu.web.request_context import RequestContextMiddleware
+from kefu.web.routes import auth, customers, health, pages, staff, ticket_actions, tickets
+from kefu.web.state import AppState
+from kefu.web.token_cache import TokenCache
+
+DESCRIPTION = """
+kefu's REST API. Authenticate with an agent session cookie (plus `X-CSRF-Token` on changes), an
+API token (`Authorization: Bearer kefu_…`) or a customer token signed by the exchange
+(`Authorization: Bearer v1.…`). Errors are `application/problem+json`.
+"""
+
+
+def create_app(settings: Settings | None = None, bus: EventBus | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(
+            settings.database_url, settings.db_pool_size, schema=settings.database_schema
+        )
+        event_bus = bus or InProcessBus()
+        sessionmaker = make_sessionmaker(engine)
+        files = FileStore(settings.attachments_dir)
+        app.state.kefu = AppState(
+            settings=settings,
+            engine=engine,
+            sessionmaker=sessionmaker,
+            bus=event_bus,
+            deps=ActionDeps(sessionmaker=sessionmaker, bus=event_bus, files=files),
+            tokens=TokenCache(settings.token_cache_seconds),
+        )
+        try:
+            yield
+        finally:
+            await event_bus.close()
+            await engine.dispose()
+
+    app = FastAPI(
+        title="kefu",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    problems.install(app)
+    for module in (tickets, ticket_actions, customers, staff, auth, health, pages):
+        app.include_router(module.router)
+    app.include_router(ticket_actions.attachments)
+    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
+    return app
+
+
+def app_factory() -> FastAPI:
+    """For `uvicorn --factory kefu.web.app:app_factory` (each worker builds its own app)."""
+    from kefu.logs import configure
+
+    settings = Settings()
+    configure(settings.log_level, settings.log_json)
+    return create_app(settings)

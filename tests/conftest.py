@@ -1,0 +1,87 @@
+"""Fixtures: every database test runs on SQLite and on PostgreSQL.
+
+PostgreSQL is `KEFU_TEST_DATABASE_URL` (default postgresql://127.0.0.1:5432/test), in a schema of
+its own. Where it is unreachable its tests are skipped, except with CI=true, where that fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from kefu.actions.unit_of_work import ActionDeps
+from kefu.events.bus import RecordingBus
+from kefu.settings import Settings
+from kefu.web.app import create_app
+from tests import support
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+async def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    await support.make_sqlite_template(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+async def pg_ready() -> bool:
+    why = await support.pg_reachable()
+    if why is not None:
+        if support.in_ci():
+            pytest.fail(f"PostgreSQL unreachable in CI at {support.PG_URL}: {why}")
+        return False
+    await support.prepare_pg_schema()
+    return True
+
+
+@pytest.fixture(params=BACKENDS)
+async def settings(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path, pg_ready: bool
+) -> AsyncIterator[Settings]:
+    backend: str = request.param
+    if backend == "postgresql":
+        if not pg_ready:
+            pytest.skip("PostgreSQL unreachable")
+        url = support.PG_URL
+    else:
+        url = support.fresh_sqlite(sqlite_template, tmp_path)
+    s = support.settings_for(url, tmp_path / "data", backend)
+    if backend == "postgresql":
+        engine, _, _ = support.deps_for(s)
+        await support.truncate_pg(engine)
+        await engine.dispose()
+    yield s
+
+
+@pytest.fixture
+async def deps(settings: Settings) -> AsyncIterator[tuple[ActionDeps, RecordingBus]]:
+    engine, action_deps, bus = support.deps_for(settings)
+    yield action_deps, bus
+    await engine.dispose()
+
+
+@pytest.fixture
+async def app_client(settings: Settings) -> AsyncIterator[tuple[httpx.AsyncClient, support.Desk]]:
+    bus = RecordingBus()
+    app = create_app(settings, bus=bus)
+    async with app.router.lifespan_context(app):
+        state = app.state.kefu
+        desk = await support.seed_desk(state.deps, bus)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://kefu.test") as client:
+            yield client, desk
+
+
+@pytest.fixture
+async def client(app_client: tuple[httpx.AsyncClient, support.Desk]) -> httpx.AsyncClient:
+    return app_client[0]
+
+
+@pytest.fixture
+async def desk(app_client: tuple[httpx.AsyncClient, support.Desk]) -> support.Desk:
+    return app_client[1]
