@@ -42,7 +42,7 @@ async def pg_ready() -> bool:
 @pytest.fixture(params=BACKENDS)
 async def settings(
     request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path, pg_ready: bool
-) -> AsyncIterator[Settings]:
+) -> Settings:
     backend: str = request.param
     if backend == "postgresql":
         if not pg_ready:
@@ -55,7 +55,7 @@ async def settings(
         engine, _, _ = support.deps_for(s)
         await support.truncate_pg(engine)
         await engine.dispose()
-    yield s
+    return s
 
 
 @pytest.fixture

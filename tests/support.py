@@ -129,8 +129,10 @@ async def seed_desk(deps: ActionDeps, bus: RecordingBus) -> Desk:
             ("agent2", Role.AGENT, ("ja",)),
         ):
             agent = await do_create_agent(
-                uow, AgentInput(email=f"{who}@test.example", name=who.title(), role=role,
-                                languages=langs)
+                uow,
+                AgentInput(
+                    email=f"{who}@test.example", name=who.title(), role=role, languages=langs
+                ),
             )
             desk.agent_ids[who] = agent.id
             _, secret = await do_create_api_token(uow, agent, f"{who} token", None)

@@ -122,9 +122,9 @@ async def do_update_customer(
     unknown = set(changes) - allowed
     if unknown:
         raise InvalidInput(f"cannot change {', '.join(sorted(unknown))}")
-    if changes.get("uid") and changes["uid"] != customer.uid:
-        if await people.customer_by_uid(uow.session, changes["uid"]):
-            raise Conflict(f"a customer with uid {changes['uid']!r} already exists")
+    new_uid = changes.get("uid")
+    if new_uid and new_uid != customer.uid and await people.customer_by_uid(uow.session, new_uid):
+        raise Conflict(f"a customer with uid {changes['uid']!r} already exists")
     if changes.get("account_manager_id") is not None:
         await people.get_agent(uow.session, changes["account_manager_id"])
     before = _snapshot(customer)
