@@ -1,0 +1,50 @@
+# kefu — two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint typecheck pytest install dev clean bench
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit("kefu needs Python >= 3.11") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP) $@
+
+install: $(STAMP)
+dev: $(DEV_STAMP)
+
+## Set everything up and run kefu on SQLite with demo data at http://$(HOST):$(PORT)
+run: $(STAMP)
+	$(BIN)/kefu demo load
+	$(BIN)/kefu serve --host $(HOST) --port $(PORT)
+
+## Install the dev tools and run the linters, the type checker and the tests
+test: $(DEV_STAMP) lint typecheck pytest
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check kefu tests bench
+	$(BIN)/ruff format --check kefu tests bench
+
+typecheck: $(DEV_STAMP)
+	$(BIN)/mypy
+
+pytest: $(DEV_STAMP)
+	$(BIN)/pytest -q
+
+bench: $(DEV_STAMP)
+	$(BIN)/python bench/ticket_ingest.py
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache .hypothesis
