@@ -64,7 +64,9 @@ def serve(
     if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         metrics_dir = Path(tempfile.mkdtemp(prefix="kefu-metrics-"))
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
-    typer.echo(f"kefu serving on http://{host}:{port} ({workers} worker(s), {settings.database_url})")
+    typer.echo(
+        f"kefu serving on http://{host}:{port} ({workers} worker(s), {settings.database_url})"
+    )
     uvicorn.run(
         "kefu.web.app:app_factory",
         factory=True,

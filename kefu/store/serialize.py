@@ -8,9 +8,12 @@ from typing import Any
 from kefu.domain.ticket_number import format_number
 from kefu.store.models import (
     Agent,
+    ApiToken,
     Attachment,
+    AuditEntry,
     Customer,
     CustomerIdentity,
+    Escalation,
     Message,
     Team,
     Ticket,
@@ -117,4 +120,40 @@ def team_view(team: Team, member_ids: list[int]) -> dict[str, Any]:
         "name": team.name,
         "description": team.description,
         "member_ids": sorted(member_ids),
+    }
+
+
+def token_view(token: ApiToken) -> dict[str, Any]:
+    return {
+        "id": token.id,
+        "agent_id": token.agent_id,
+        "name": token.name,
+        "scopes": token.scopes,
+        "created_at": _ts(token.created_at),
+        "revoked_at": _ts(token.revoked_at),
+    }
+
+
+def escalation_view(esc: Escalation) -> dict[str, Any]:
+    return {
+        "level": esc.level,
+        "reason": esc.reason,
+        "by_kind": esc.by_kind,
+        "by_id": esc.by_id,
+        "created_at": _ts(esc.created_at),
+    }
+
+
+def audit_view(entry: AuditEntry) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "at": _ts(entry.at),
+        "actor_kind": entry.actor_kind,
+        "actor_id": entry.actor_id,
+        "action": entry.action,
+        "entity": entry.entity,
+        "entity_id": entry.entity_id,
+        "before": entry.before,
+        "after": entry.after,
+        "request_id": entry.request_id,
     }

@@ -137,3 +137,8 @@ async def list_customers(
             )
         )
     return list((await session.execute(stmt.order_by(Customer.id).limit(limit))).scalars())
+
+
+async def tokens_of(session: AsyncSession, agent_id: int) -> list[ApiToken]:
+    stmt = select(ApiToken).where(ApiToken.agent_id == agent_id).order_by(ApiToken.id)
+    return list((await session.execute(stmt)).scalars())

@@ -6,9 +6,9 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy import text
 
 from kefu.domain.enums import TicketStatus
+from kefu.store.db import ping
 from kefu.store.migrate import current_revision
 from kefu.store.repositories.tickets import count_by_status
 from kefu.web import metrics
@@ -29,8 +29,7 @@ async def healthz() -> dict[str, str]:
 )
 async def readyz(state: StateDep) -> Any:
     try:
-        async with state.engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
+        await ping(state.engine)
         revision = await current_revision(state.engine)
     except Exception as exc:  # readiness must answer, whatever broke
         return JSONResponse({"status": "unavailable", "detail": str(exc)[:200]}, status_code=503)

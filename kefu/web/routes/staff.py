@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from sqlalchemy import select
 
 from kefu.actions.agents import (
     AgentInput,
@@ -18,9 +17,8 @@ from kefu.actions.agents import (
 )
 from kefu.domain.errors import InvalidInput
 from kefu.domain.permissions import Perm, require
-from kefu.store.models import ApiToken
 from kefu.store.repositories import people
-from kefu.store.serialize import agent_view, team_view
+from kefu.store.serialize import agent_view, team_view, token_view
 from kefu.web.deps import PrincipalDep, SessionDep, StateDep, unit_of_work
 from kefu.web.problems import PROBLEM_RESPONSES
 from kefu.web.schemas.people import (
@@ -37,20 +35,6 @@ from kefu.web.schemas.people import (
 from kefu.web.views import render_agent
 
 router = APIRouter(prefix="/api/v1", tags=["staff"], responses=PROBLEM_RESPONSES)
-
-
-def _token_view(token: ApiToken) -> dict[str, Any]:
-    def ts(v: Any) -> str | None:
-        return v.isoformat().replace("+00:00", "Z") if v else None
-
-    return {
-        "id": token.id,
-        "agent_id": token.agent_id,
-        "name": token.name,
-        "scopes": token.scopes,
-        "created_at": ts(token.created_at),
-        "revoked_at": ts(token.revoked_at),
-    }
 
 
 @router.get("/agents", response_model=list[AgentOut], summary="List agents")
@@ -116,7 +100,7 @@ async def create_token(
         agent = await people.get_agent(uow.session, agent_id)
         token, secret = await do_create_api_token(uow, agent, body.name, body.scopes)
         await uow.session.flush()
-        return {**_token_view(token), "token": secret}
+        return {**token_view(token), "token": secret}
 
 
 @router.get("/agents/{agent_id}/tokens", response_model=list[TokenOut], summary="List tokens")
@@ -124,15 +108,15 @@ async def list_tokens(
     agent_id: int, session: SessionDep, principal: PrincipalDep
 ) -> list[dict[str, Any]]:
     require(principal, Perm.TOKENS_WRITE)
-    rows = await session.execute(select(ApiToken).where(ApiToken.agent_id == agent_id))
-    return [_token_view(t) for t in rows.scalars()]
+    await people.get_agent(session, agent_id)
+    return [token_view(t) for t in await people.tokens_of(session, agent_id)]
 
 
 @router.delete("/tokens/{token_id}", response_model=TokenOut, summary="Revoke an API token")
 async def revoke_token(token_id: int, state: StateDep, principal: PrincipalDep) -> dict[str, Any]:
     async with unit_of_work(state, principal) as uow:
         token = await do_revoke_api_token(uow, token_id)
-        view = _token_view(token)
+        view = token_view(token)
     state.tokens.clear()
     return view
 

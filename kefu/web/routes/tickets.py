@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
-from sqlalchemy import select
 
 from kefu.actions.customers import do_ensure_customer_by_identity, do_ensure_customer_by_uid
 from kefu.actions.messages import AttachmentInput, MessageInput
@@ -19,10 +18,10 @@ from kefu.domain.errors import InvalidInput
 from kefu.domain.permissions import Perm, Principal, require
 from kefu.domain.transcript import render_text
 from kefu.settings import Settings
-from kefu.store.models import AuditEntry
+from kefu.store.repositories import audit as audit_repo
 from kefu.store.repositories import people
 from kefu.store.repositories import tickets as repo
-from kefu.store.serialize import message_view
+from kefu.store.serialize import audit_view, escalation_view, message_view
 from kefu.web.deps import PrincipalDep, SessionDep, StateDep, unit_of_work
 from kefu.web.idempotency import run_idempotent
 from kefu.web.problems import PROBLEM_RESPONSES
@@ -211,16 +210,7 @@ async def get_ticket(number: str, session: SessionDep, principal: PrincipalDep) 
     ticket = await access_ticket(session, number, principal)
     view = await render_ticket(session, ticket)
     escalations = [] if principal.is_customer else await repo.escalations_of(session, ticket.id)
-    view["escalations"] = [
-        {
-            "level": e.level,
-            "reason": e.reason,
-            "by_kind": e.by_kind,
-            "by_id": e.by_id,
-            "created_at": e.created_at.isoformat().replace("+00:00", "Z"),
-        }
-        for e in escalations
-    ]
+    view["escalations"] = [escalation_view(e) for e in escalations]
     return view
 
 
@@ -265,24 +255,5 @@ async def transcript(
 async def audit(number: str, session: SessionDep, principal: PrincipalDep) -> list[dict[str, Any]]:
     require(principal, Perm.AUDIT_READ)
     ticket = await access_ticket(session, number, principal)
-    stmt = (
-        select(AuditEntry)
-        .where(AuditEntry.entity == "ticket", AuditEntry.entity_id == ticket.id)
-        .order_by(AuditEntry.id)
-    )
-    rows = (await session.execute(stmt)).scalars()
-    return [
-        {
-            "id": a.id,
-            "at": a.at.isoformat().replace("+00:00", "Z"),
-            "actor_kind": a.actor_kind,
-            "actor_id": a.actor_id,
-            "action": a.action,
-            "entity": a.entity,
-            "entity_id": a.entity_id,
-            "before": a.before,
-            "after": a.after,
-            "request_id": a.request_id,
-        }
-        for a in rows
-    ]
+    rows = await audit_repo.audit_of(session, "ticket", ticket.id)
+    return [audit_view(a) for a in rows]
