@@ -29,14 +29,16 @@ async def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-async def pg_ready() -> bool:
+async def pg_ready() -> AsyncIterator[bool]:
     why = await support.pg_reachable()
     if why is not None:
         if support.in_ci():
             pytest.fail(f"PostgreSQL unreachable in CI at {support.PG_URL}: {why}")
-        return False
+        yield False
+        return
     await support.prepare_pg_schema()
-    return True
+    yield True
+    await support.drop_pg_schema()
 
 
 @pytest.fixture(params=BACKENDS)

@@ -26,7 +26,9 @@ from kefu.store.migrate import upgrade
 from kefu.store.models import Base
 
 PG_URL = os.environ.get("KEFU_TEST_DATABASE_URL", "postgresql://127.0.0.1:5432/test")
-PG_SCHEMA = "kefu_test"
+# One schema per test session, so concurrent runs on one server never touch each other's tables.
+PG_SCHEMA_PREFIX = "kefu_test_"
+PG_SCHEMA = f"{PG_SCHEMA_PREFIX}{os.getpid()}"
 SECRET = "test-secret-key-0123456789abcdef0123456789"
 CUSTOMER_SECRET = "test-customer-secret-0123456789"
 
@@ -48,15 +50,40 @@ async def pg_reachable() -> str | None:
         await engine.dispose()
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 async def prepare_pg_schema() -> None:
+    """Create this session's schema, dropping those left by sessions that died."""
     admin = make_engine(PG_URL, pool_size=1)
     async with admin.begin() as conn:
-        await conn.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
+        rows = await conn.execute(
+            text("SELECT nspname FROM pg_namespace WHERE nspname LIKE :p"),
+            {"p": PG_SCHEMA_PREFIX + "%"},
+        )
+        for (name,) in rows.all():
+            suffix = name.removeprefix(PG_SCHEMA_PREFIX)
+            if name == PG_SCHEMA or not suffix.isdigit() or not _pid_alive(int(suffix)):
+                await conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
         await conn.execute(text(f"CREATE SCHEMA {PG_SCHEMA}"))
     await admin.dispose()
     engine = make_engine(PG_URL, pool_size=1, schema=PG_SCHEMA)
     await upgrade(engine)
     await engine.dispose()
+
+
+async def drop_pg_schema() -> None:
+    admin = make_engine(PG_URL, pool_size=1)
+    async with admin.begin() as conn:
+        await conn.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
+    await admin.dispose()
 
 
 async def truncate_pg(engine: AsyncEngine) -> None:

@@ -9,8 +9,8 @@ from sqlalchemy import delete, insert, select
 
 from kefu.actions.unit_of_work import UnitOfWork
 from kefu.domain.enums import AgentStatus, Role
-from kefu.domain.errors import Conflict, InvalidInput, NotFound
-from kefu.domain.permissions import Perm, validate_scopes
+from kefu.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from kefu.domain.permissions import Perm, PrincipalKind, effective_perms, validate_scopes
 from kefu.domain.secrets import hash_api_token, hash_password, new_api_token
 from kefu.events.bus import DESK_STREAM, Event
 from kefu.store.models import Agent, ApiToken, Team, agent_teams, utcnow
@@ -150,6 +150,11 @@ async def do_create_api_token(
     """Create a token acting as `agent`, narrowed to `scopes`; the secret is returned once."""
     uow.require(Perm.TOKENS_WRITE)
     scope_set = validate_scopes(scopes) if scopes is not None else None
+    # A token may not do more than whoever creates it: a narrowed token must not mint a wider one.
+    granted = effective_perms(PrincipalKind.TOKEN, Role(agent.role), scope_set)
+    if not granted <= uow.actor.perms:
+        extra = ", ".join(sorted(p.value for p in granted - uow.actor.perms))
+        raise PermissionDenied(f"cannot create a token with permissions you lack: {extra}")
     secret = new_api_token()
     token = ApiToken(
         agent_id=agent.id,

@@ -8,9 +8,10 @@ from sqlalchemy.exc import IntegrityError
 
 from kefu.actions.unit_of_work import UnitOfWork
 from kefu.domain.enums import Direction, TicketStatus
-from kefu.domain.errors import InvalidInput, PermissionDenied
+from kefu.domain.errors import Conflict, InvalidInput, PermissionDenied
 from kefu.domain.html import sanitize_html
 from kefu.domain.permissions import Perm
+from kefu.domain.ticket_number import format_number
 from kefu.domain.ticket_status import status_after_message
 from kefu.events.bus import DESK_STREAM, Event, ticket_stream
 from kefu.store.models import Attachment, Message, Ticket, utcnow
@@ -49,6 +50,20 @@ def _author(uow: UnitOfWork, direction: Direction) -> tuple[str, int | None]:
     return "system", None
 
 
+async def _redelivered(uow: UnitOfWork, ticket: Ticket, existing: Message) -> Message:
+    """The message already stored under this (channel, external id), if it is this ticket's
+    (or a ticket merged into it); another ticket's message must never be handed back."""
+    if existing.ticket_id != ticket.id and existing.ticket_id not in await repo.merged_ids(
+        uow.session, ticket.id
+    ):
+        where = f" ({format_number(existing.ticket_id)})" if uow.actor.is_staff else ""
+        raise Conflict(
+            f"external_id {existing.external_id!r} on channel {existing.channel} is already "
+            f"used by a message of another ticket{where}"
+        )
+    return existing
+
+
 async def do_add_message(
     uow: UnitOfWork, ticket: Ticket, direction: Direction, data: MessageInput
 ) -> tuple[Message, bool]:
@@ -66,7 +81,7 @@ async def do_add_message(
     if data.external_id is not None:
         existing = await repo.message_by_external_id(uow.session, data.channel, data.external_id)
         if existing is not None:
-            return existing, False
+            return await _redelivered(uow, ticket, existing), False
     author_kind, author_id = _author(uow, direction)
     if direction == Direction.INBOUND and author_id is None:
         author_id = ticket.customer_id
@@ -98,7 +113,7 @@ async def do_add_message(
             )
             if existing is None:
                 raise
-            return existing, False
+            return await _redelivered(uow, ticket, existing), False
         await nested.commit()
     else:
         uow.session.add(msg)

@@ -177,9 +177,11 @@ async def do_escalate(uow: UnitOfWork, ticket: Ticket, reason: str) -> Escalatio
         raise InvalidInput(
             f"ticket is already at the highest escalation level {ticket.escalation_level}"
         )
-    before = {"escalation_level": ticket.escalation_level}
+    before: dict[str, Any] = {"escalation_level": ticket.escalation_level}
+    after: dict[str, Any] = {}
     ticket.escalation_level += 1
     if TicketStatus(ticket.status) in (TicketStatus.SOLVED,):
+        before["status"], after["status"] = ticket.status, TicketStatus.OPEN.value
         ticket.status = TicketStatus.OPEN.value
         ticket.solved_at = None
     esc = Escalation(
@@ -196,7 +198,7 @@ async def do_escalate(uow: UnitOfWork, ticket: Ticket, reason: str) -> Escalatio
         ticket,
         "ticket.escalate",
         before,
-        {"escalation_level": ticket.escalation_level, "reason": esc.reason},
+        {"escalation_level": ticket.escalation_level, "reason": esc.reason, **after},
         public=False,
     )
     return esc

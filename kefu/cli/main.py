@@ -10,6 +10,8 @@ from typing import Annotated
 
 import typer
 
+from kefu.cli import agents, demo, tickets
+from kefu.cli.runtime import load_settings, open_engine, safe_url
 from kefu.settings import Settings
 
 app = typer.Typer(
@@ -22,24 +24,12 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
 
-def load_settings() -> Settings:
-    try:
-        return Settings()
-    except ValueError as exc:
-        typer.echo(f"invalid settings: {exc}", err=True)
-        raise typer.Exit(2) from exc
-
-
 async def _upgrade(settings: Settings) -> str | None:
-    from kefu.store.db import make_engine
     from kefu.store.migrate import current_revision, upgrade
 
-    engine = make_engine(settings.database_url, pool_size=1, schema=settings.database_schema)
-    try:
+    async with open_engine(settings, pool_size=1) as engine:
         await upgrade(engine)
         return await current_revision(engine)
-    finally:
-        await engine.dispose()
 
 
 @db_app.command("upgrade")
@@ -47,7 +37,7 @@ def db_upgrade() -> None:
     """Create or migrate the database schema to the newest revision."""
     settings = load_settings()
     revision = asyncio.run(_upgrade(settings))
-    typer.echo(f"database at revision {revision}: {settings.database_url}")
+    typer.echo(f"database at revision {revision}: {safe_url(settings)}")
 
 
 @app.command()
@@ -64,9 +54,7 @@ def serve(
     if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         metrics_dir = Path(tempfile.mkdtemp(prefix="kefu-metrics-"))
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
-    typer.echo(
-        f"kefu serving on http://{host}:{port} ({workers} worker(s), {settings.database_url})"
-    )
+    typer.echo(f"kefu serving on http://{host}:{port} ({workers} worker(s), {safe_url(settings)})")
     uvicorn.run(
         "kefu.web.app:app_factory",
         factory=True,
@@ -79,18 +67,7 @@ def serve(
     )
 
 
-def _register() -> None:
-    """Attach the command groups kept in their own modules."""
-    import importlib
-
-    for name in ("kefu.cli.demo", "kefu.cli.agents", "kefu.cli.tickets"):
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        module.register(app)
-
-
-_register()
+# The command groups kept in their own modules.
+demo.register(app)
+agents.register(app)
+tickets.register(app)

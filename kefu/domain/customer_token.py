@@ -50,7 +50,8 @@ def verify(token: str, secret: str, now: int) -> CustomerClaim:
         raise NotAuthenticated("malformed customer token (expected v1.<uid>.<expiry>.<mac>)")
     _, uid_b64, expiry, mac = parts
     payload = f"{VERSION}.{uid_b64}.{expiry}"
-    if not hmac.compare_digest(_mac(secret, payload), mac):
+    # Compare bytes: compare_digest refuses str with non-ASCII characters (TypeError).
+    if not hmac.compare_digest(_mac(secret, payload).encode(), mac.encode("utf-8", "replace")):
         raise NotAuthenticated("customer token signature does not match")
     try:
         expires_at = int(expiry)

@@ -8,7 +8,7 @@ from kefu.domain.enums import IdentityKind
 from kefu.domain.errors import InvalidInput
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_PHONE = re.compile(r"^\+[1-9]\d{6,14}$")
+_PHONE = re.compile(r"^\+[1-9]\d{6,14}$", re.ASCII)
 _HANDLE = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
 
 

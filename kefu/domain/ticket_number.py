@@ -8,7 +8,7 @@ from kefu.domain.errors import NotFound
 
 PREFIX = "KF-"
 WIDTH = 6
-_PATTERN = re.compile(r"^(?:KF-?)?0*(\d{1,18})$", re.IGNORECASE)
+_PATTERN = re.compile(r"^(?:KF-?)?0*(\d{1,18})$", re.IGNORECASE | re.ASCII)
 
 
 def format_number(seq: int) -> str:

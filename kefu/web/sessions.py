@@ -36,7 +36,7 @@ def read_session(secret: str, value: str, now: int) -> SessionClaim | None:
     if len(parts) != 4:
         return None
     payload = ".".join(parts[:3])
-    if not hmac.compare_digest(_mac(secret, "session", payload), parts[3]):
+    if not _same(_mac(secret, "session", payload), parts[3]):
         return None
     try:
         agent_id, expires_at = int(parts[0]), int(parts[1])
@@ -52,4 +52,9 @@ def csrf_token(secret: str, session_value: str) -> str:
 
 
 def check_csrf(secret: str, session_value: str, header: str | None) -> bool:
-    return header is not None and hmac.compare_digest(csrf_token(secret, session_value), header)
+    return header is not None and _same(csrf_token(secret, session_value), header)
+
+
+def _same(expected: str, given: str) -> bool:
+    # Bytes, because compare_digest raises TypeError for str with non-ASCII characters.
+    return hmac.compare_digest(expected.encode(), given.encode("utf-8", "replace"))

@@ -52,6 +52,9 @@ class TicketFilter:
     q: str | None = None
 
 
+MAX_ID = 2**63 - 1  # ids are 64-bit signed integers on every back end
+
+
 def like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -66,7 +69,10 @@ def decode_cursor(cursor: str) -> int:
         kind, value = raw.split(":", 1)
         if kind != "t":
             raise ValueError(kind)
-        return int(value)
+        last_id = int(value)
+        if not 0 < last_id <= MAX_ID:  # the database could not compare a larger number
+            raise ValueError(value)
+        return last_id
     except (ValueError, UnicodeDecodeError) as exc:
         raise InvalidInput("invalid cursor; pass the next_cursor of a previous page") from exc
 

@@ -122,10 +122,14 @@ async def assign(
 ) -> dict[str, Any]:
     async with unit_of_work(state, principal) as uow:
         ticket = await access_ticket(uow.session, number, principal, lock=True)
+        # A field left out stays as it is: moving a ticket to a team keeps its assignee.
+        assignee_id = (
+            body.assignee_id if "assignee_id" in body.model_fields_set else ticket.assignee_id
+        )
         await do_assign(
             uow,
             ticket,
-            body.assignee_id,
+            assignee_id,
             body.team_id,
             change_team="team_id" in body.model_fields_set,
         )
