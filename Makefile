@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck pytest install dev clean bench
+.PHONY: run test lint typecheck pytest install dev clean bench docs
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("kefu needs Python >= 3.11") if sys.version_info < (3, 11) else None'
@@ -48,3 +48,7 @@ bench: $(DEV_STAMP)
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache .hypothesis
+
+## Regenerate the CLI reference (docs/cli.md)
+docs: $(DEV_STAMP)
+	$(BIN)/typer kefu.cli.main utils docs --name kefu --output docs/cli.md

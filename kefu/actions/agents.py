@@ -38,7 +38,7 @@ def _snapshot(agent: Agent) -> dict[str, Any]:
 async def do_create_agent(uow: UnitOfWork, data: AgentInput) -> Agent:
     uow.require(Perm.AGENTS_WRITE)
     email = data.email.strip().lower()
-    if "@" not in email:
+    if "@" not in email or len(email) > 254:  # lower() can lengthen: "İ" becomes two characters
         raise InvalidInput(f"{data.email!r} is not an email address")
     if await people.agent_by_email(uow.session, email):
         raise Conflict(f"an agent with email {email} already exists")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from kefu.actions.unit_of_work import UnitOfWork
 from kefu.domain.errors import Conflict, InvalidInput
@@ -84,10 +85,21 @@ async def do_ensure_customer_by_identity(uow: UnitOfWork, kind: str, value: str)
     existing = await people.customer_by_identity(uow.session, kind, value)
     if existing is not None:
         return existing
+    # A savepoint, as for UIDs: two first messages from one address at once make one customer.
+    nested = await uow.session.begin_nested()
     customer = Customer(flags=[], name="")
     uow.session.add(customer)
-    await uow.session.flush()
-    await _add_identity(uow, customer, kind, value)
+    try:
+        await uow.session.flush()
+        uow.session.add(CustomerIdentity(customer_id=customer.id, kind=kind, value=value))
+        await uow.session.flush()
+    except IntegrityError:
+        await nested.rollback()
+        found = await people.customer_by_identity(uow.session, kind, value)
+        if found is None:
+            raise
+        return found
+    await nested.commit()
     uow.audit("customer.create", "customer", customer.id, after={kind: value})
     return customer
 

@@ -64,6 +64,9 @@ async def do_create_ticket(uow: UnitOfWork, data: TicketInput) -> tuple[Ticket, 
     uow.require(Perm.TICKETS_WRITE)
     if uow.actor.is_customer and data.customer_id != uow.actor.id:
         raise PermissionDenied("customers can only open tickets for themselves")
+    if uow.actor.is_customer and (data.tags or data.team_id is not None):
+        # As after creation (do_set_tags, do_assign): tags and teams are for staff to set.
+        raise PermissionDenied("customers cannot set tags or a team")
     subject = data.subject.strip()
     if not subject:
         raise InvalidInput("subject must not be empty")

@@ -67,7 +67,7 @@ async def run_idempotent(
             body = await work(uow)
         return JSONResponse(body, status_code=status_code)
     key = key.strip()
-    if not key or len(key) > MAX_KEY_LENGTH:
+    if not key or len(key) > MAX_KEY_LENGTH or "\x00" in key:
         raise InvalidInput(f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} characters")
     owner = _principal_key(principal)
     fingerprint = await _fingerprint(request)

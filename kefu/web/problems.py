@@ -60,16 +60,24 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = _clean_errors(exc.errors())
-        first = errors[0] if errors else {"loc": [], "msg": "invalid request"}
-        where = ".".join(p for p in first["loc"] if p not in ("body",)) or "request"
-        detail = f"{where}: {first['msg']}"
-        if len(errors) > 1:
-            detail += f" (and {len(errors) - 1} more)"
+        parts = []
+        for err in errors[:3]:
+            # Drop the location "body", not a field that happens to be called body.
+            loc = err["loc"][1:] if err["loc"][:1] == ["body"] else err["loc"]
+            parts.append(f"{'.'.join(loc) or 'request body'}: {err['msg']}")
+        detail = "; ".join(parts) or "invalid request"
+        if len(errors) > 3:
+            detail += f" (and {len(errors) - 3} more)"
         return problem(422, "Invalid request", detail, errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        titles = {404: "Not found", 405: "Method not allowed", 401: "Not authenticated"}
+        titles = {
+            401: "Not authenticated",
+            404: "Not found",
+            405: "Method not allowed",
+            413: "Request body too large",
+        }
         detail = exc.detail if isinstance(exc.detail, str) else "request failed"
         return problem(
             exc.status_code,

@@ -13,6 +13,7 @@ import uuid
 from typing import Any
 
 import orjson
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kefu.logs import bind_request_id, unbind_request_id
@@ -23,8 +24,12 @@ log = logging.getLogger("kefu.access")
 _VALID_ID = re.compile(r"^[A-Za-z0-9._\-]{1,64}$")
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(HTTPException):
+    """An HTTPException, so that the framework passes it on (as a 413 problem) instead of
+    turning a failure while reading the body into a 400."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"request body exceeds {limit} bytes")
 
 
 def _problem_413(limit: int) -> bytes:
@@ -74,12 +79,12 @@ class RequestContextMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise _TooLarge
+                    raise _TooLarge(limit)
             return message
 
         try:
             if declared is not None and declared.isdigit() and int(declared) > limit:
-                raise _TooLarge
+                raise _TooLarge(limit)
             await self.app(scope, receive_wrapper, send_wrapper)
         except _TooLarge:
             if not response_started:

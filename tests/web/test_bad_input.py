@@ -47,6 +47,19 @@ async def test_unknown_fields_are_422(
     assert problem["errors"][0]["type"] == "extra_forbidden"
 
 
+async def test_validation_detail_names_each_problem(client: httpx.AsyncClient, desk: Desk) -> None:
+    number = (await create_ticket(client, desk))["ticket"]["number"]
+    response = await client.post(
+        f"/api/v1/tickets/{number}/notes", json={"text": "x"}, headers=desk.auth("agent")
+    )
+    problem = assert_problem(response, 422)
+    assert problem["detail"] == ("body: Field required; text: Extra inputs are not permitted"), (
+        problem
+    )  # the field called "body" is named, not dropped as the location
+    query = await client.get("/api/v1/tickets?limit=0", headers=desk.auth("agent"))
+    assert assert_problem(query, 422)["detail"].startswith("query.limit: ")
+
+
 async def test_unknown_fields_everywhere(client: httpx.AsyncClient, desk: Desk) -> None:
     number = (await create_ticket(client, desk))["ticket"]["number"]
     admin = desk.auth("admin")
@@ -103,7 +116,7 @@ async def test_wrong_content_type_is_4xx(client: httpx.AsyncClient, desk: Desk) 
         {"message": "just a string"},
         {"message": {"body": {"nested": True}}},
         {"channel": "carrier-pigeon"},
-        {"team_id": True},
+        {"team_id": "one"},
     ],
 )
 async def test_wrong_types_are_422(
@@ -153,7 +166,8 @@ async def test_huge_numbers_never_reach_the_database(client: httpx.AsyncClient, 
             assert_clean_4xx(await client.get(path, headers=admin))
         assert_clean_4xx(await client.delete(f"/api/v1/tokens/{n}", headers=admin))
         for method, path, body in [
-            ("POST", "/api/v1/tickets", {"subject": "s", "message": {"body": "b"}, "customer_id": n}),
+            ("POST", "/api/v1/tickets", {"subject": "s", "message": {"body": "b"},
+                                         "customer_id": n}),
             ("POST", "/api/v1/tickets", {"subject": "s", "message": {"body": "b"}, "team_id": n,
                                          "customer": {"uid": "U1"}}),
             ("POST", f"/api/v1/tickets/{number}/assign", {"assignee_id": n}),
@@ -190,6 +204,12 @@ async def test_nul_characters_and_odd_text(client: httpx.AsyncClient, desk: Desk
         response = await client.get(f"/api/v1/tickets?{query}", headers=agent)
         assert_problem(response, 422, "NUL")
     assert_problem(await client.get("/api/v1/customers?q=%00", headers=agent), 422, "NUL")
+    # Lone surrogates (valid JSON escapes, but not Unicode text) are refused too.
+    raw = b'{"subject": "\\ud800", "message": {"body": "b"}, "customer": {"uid": "U1"}}'
+    response = await client.post(
+        "/api/v1/tickets", content=raw, headers={**agent, "Content-Type": "application/json"}
+    )
+    assert_problem(response, 422, "subject")
     # Other unusual text is kept as it is.
     odd = "Ünïcödé ✓ 提款 🚀 \u200b RTL \u202e"
     created = await create_ticket(client, desk, subject=odd, text=odd)
@@ -333,3 +353,19 @@ async def test_request_id_is_echoed(client: httpx.AsyncClient, desk: Desk) -> No
     problem = await client.get("/api/v1/tickets", headers={"X-Request-ID": "err-1"})
     assert problem.status_code == 401
     assert problem.headers["x-request-id"] == "err-1"
+
+
+async def test_text_that_grows_when_lowercased(client: httpx.AsyncClient, desk: Desk) -> None:
+    """ "İ".lower() is two characters: a value within the limit can exceed its column after."""
+    admin = desk.auth("admin")
+    team = await client.post("/api/v1/teams", json={"slug": "İ" * 64, "name": "x"}, headers=admin)
+    assert_clean_4xx(team)
+    agent = await client.post(
+        "/api/v1/agents", json={"email": "İ" * 200 + "@ex.io", "name": "x"}, headers=admin
+    )
+    assert_clean_4xx(agent)
+    ident = await client.post(
+        "/api/v1/customers", json={"identities": [{"kind": "email", "value": "İ" * 200 + "@e.io"}]},
+        headers=admin,
+    )  # fmt: skip
+    assert_clean_4xx(ident)

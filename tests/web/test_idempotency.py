@@ -36,11 +36,8 @@ async def test_retry_returns_the_same_ticket(client: httpx.AsyncClient, desk: De
     assert await _count_tickets(client, desk) == 1
     assert len(desk.bus.published) == events  # a replay publishes nothing
     # The key belongs to its caller: another principal with the same key creates anew.
-    other = await client.post(
-        "/api/v1/tickets", json=BODY, headers={**desk.auth("agent2"), "Idempotency-Key": headers[
-            "Idempotency-Key"
-        ]}
-    )  # fmt: skip
+    same_key = {**desk.auth("agent2"), "Idempotency-Key": headers["Idempotency-Key"]}
+    other = await client.post("/api/v1/tickets", json=BODY, headers=same_key)
     assert other.status_code == 201
     assert "idempotent-replayed" not in other.headers
     assert other.json()["ticket"]["id"] != first.json()["ticket"]["id"]
@@ -135,8 +132,12 @@ async def test_customer_create_is_idempotent(client: httpx.AsyncClient, desk: De
 
 async def test_same_external_id_twice_is_one_message(client: httpx.AsyncClient, desk: Desk) -> None:
     number = (await create_ticket(client, desk, uid="U1"))["ticket"]["number"]
-    msg = {"body": "sent from email", "direction": "inbound", "channel": "email",
-           "external_id": "<abc@mail.example>"}  # fmt: skip
+    msg = {
+        "body": "sent from email",
+        "direction": "inbound",
+        "channel": "email",
+        "external_id": "<abc@mail.example>",
+    }
     first = await client.post(
         f"/api/v1/tickets/{number}/messages", json=msg, headers=desk.auth("agent")
     )
@@ -163,8 +164,12 @@ async def test_concurrent_redeliveries_are_one_message(
     client: httpx.AsyncClient, desk: Desk
 ) -> None:
     number = (await create_ticket(client, desk, uid="U1"))["ticket"]["number"]
-    msg = {"body": "webhook retry", "direction": "inbound", "channel": "telegram",
-           "external_id": "tg-1001"}  # fmt: skip
+    msg = {
+        "body": "webhook retry",
+        "direction": "inbound",
+        "channel": "telegram",
+        "external_id": "tg-1001",
+    }
     responses = await asyncio.gather(
         *(
             client.post(f"/api/v1/tickets/{number}/messages", json=msg, headers=desk.auth("agent"))

@@ -437,8 +437,6 @@ async def test_scopes_never_widen_a_role(client: httpx.AsyncClient, desk: Desk) 
     headers = bearer(token["token"])
     me = await client.get("/api/v1/me", headers=headers)
     assert me.json()["scopes"] == ["tickets:read"]
-    number = (await create_token(client, desk, "agent2", None))["id"]
-    assert number
     ticket = (await create_ticket(client, desk))["ticket"]["number"]
     assert_problem(await client.get(f"/api/v1/tickets/{ticket}/audit", headers=headers), 403)
     minted = await client.post(
@@ -523,3 +521,40 @@ async def test_login_failures(client: httpx.AsyncClient, desk: Desk) -> None:
     logout = await client.post("/api/v1/auth/logout")
     assert logout.status_code == 204
     assert "kefu_session" in logout.headers.get("set-cookie", "")
+
+
+async def test_agents_may_change_only_their_own_status(
+    client: httpx.AsyncClient, desk: Desk
+) -> None:
+    me = desk.agent_ids["agent"]
+    own = await client.patch(
+        f"/api/v1/agents/{me}", json={"status": "online"}, headers=desk.auth("agent")
+    )
+    assert own.status_code == 200
+    assert own.json()["status"] == "online"
+    for body, target in (
+        ({"role": "admin"}, me),
+        ({"status": "online", "name": "Me"}, me),
+        ({"status": "away"}, desk.agent_ids["agent2"]),
+    ):
+        response = await client.patch(
+            f"/api/v1/agents/{target}", json=body, headers=desk.auth("agent")
+        )
+        assert_problem(response, 403)
+    agent = await client.get(f"/api/v1/agents/{me}", headers=desk.auth("agent"))
+    assert agent.json()["role"] == "agent"
+    assert agent.json()["name"] == "Agent"
+
+
+async def test_customers_cannot_tag_or_route_their_own_tickets(
+    client: httpx.AsyncClient, desk: Desk
+) -> None:
+    me = desk.auth("customer:U1")
+    for extra in ({"tags": ["vip"]}, {"team_id": desk.team_id}):
+        body = {"subject": "Hi", "message": {"body": "x"}, **extra}
+        assert_problem(await client.post("/api/v1/tickets", json=body, headers=me), 403)
+    number = (await create_ticket(client, desk, who="customer:U1"))["ticket"]["number"]
+    tags = await client.post(f"/api/v1/tickets/{number}/tags", json={"add": ["vip"]}, headers=me)
+    assert_problem(tags, 403)
+    listed = await client.get("/api/v1/tickets", headers=desk.auth("agent"))
+    assert [(t["tags"], t["team_id"]) for t in listed.json()["items"]] == [([], None)]

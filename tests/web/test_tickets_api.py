@@ -38,12 +38,17 @@ async def _numbers(
 
 async def test_list_filters(client: httpx.AsyncClient, desk: Desk) -> None:
     a = (await create_ticket(client, desk, uid="U1", priority="urgent", language="en"))["ticket"]
-    b = (
-        await create_ticket(
-            client, desk, uid="U2", channel="email", tags=["vip", "KYC"], intent="kyc",
-            subject="Verification stuck", text="my passport upload fails",
-        )
-    )["ticket"]  # fmt: skip
+    b_ticket = await create_ticket(
+        client,
+        desk,
+        uid="U2",
+        channel="email",
+        tags=["vip", "KYC"],
+        intent="kyc",
+        subject="Verification stuck",
+        text="my passport upload fails",
+    )
+    b = b_ticket["ticket"]
     c = (await create_ticket(client, desk, uid="U3", team_id=desk.team_id, language="zh"))["ticket"]
     an, bn, cn = a["number"], b["number"], c["number"]
     sup = desk.auth("supervisor")

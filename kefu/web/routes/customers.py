@@ -14,7 +14,7 @@ from kefu.actions.customers import (
     do_update_customer,
 )
 from kefu.actions.unit_of_work import UnitOfWork
-from kefu.domain.errors import NotFound
+from kefu.domain.errors import InvalidInput, NotFound
 from kefu.domain.permissions import Perm, Principal, require
 from kefu.store.repositories import people
 from kefu.store.repositories.tickets import decode_cursor, encode_cursor
@@ -22,6 +22,7 @@ from kefu.store.serialize import customer_view
 from kefu.web.deps import PrincipalDep, SessionDep, StateDep, unit_of_work
 from kefu.web.idempotency import run_idempotent
 from kefu.web.problems import PROBLEM_RESPONSES
+from kefu.web.schemas.common import CleanStr, IdPath
 from kefu.web.schemas.people import (
     CustomerCreate,
     CustomerOut,
@@ -30,6 +31,8 @@ from kefu.web.schemas.people import (
     IdentityIn,
 )
 from kefu.web.views import render_customer
+
+NOT_NULL = ("name", "tier", "kyc_level", "flags")  # the others may be cleared with null
 
 router = APIRouter(prefix="/api/v1/customers", tags=["customers"], responses=PROBLEM_RESPONSES)
 
@@ -46,7 +49,9 @@ def _check_read(principal: Principal, customer_id: int) -> None:
 async def list_customers(
     session: SessionDep,
     principal: PrincipalDep,
-    q: Annotated[str | None, Query(max_length=200, description="uid, name, email, phone…")] = None,
+    q: Annotated[
+        CleanStr | None, Query(max_length=200, description="uid, name, email, phone…")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=100)] = None,
 ) -> dict[str, Any]:
@@ -89,7 +94,7 @@ async def create_customer(
 
 @router.get("/{customer_id}", response_model=CustomerOut, summary="Get a customer")
 async def get_customer(
-    customer_id: int, session: SessionDep, principal: PrincipalDep
+    customer_id: IdPath, session: SessionDep, principal: PrincipalDep
 ) -> dict[str, Any]:
     _check_read(principal, customer_id)
     return await render_customer(session, await people.get_customer(session, customer_id))
@@ -97,9 +102,12 @@ async def get_customer(
 
 @router.patch("/{customer_id}", response_model=CustomerOut, summary="Update a customer")
 async def patch_customer(
-    customer_id: int, body: CustomerPatch, state: StateDep, principal: PrincipalDep
+    customer_id: IdPath, body: CustomerPatch, state: StateDep, principal: PrincipalDep
 ) -> dict[str, Any]:
     changes = body.model_dump(exclude_unset=True, mode="json")
+    nulled = sorted(k for k in NOT_NULL if k in changes and changes[k] is None)
+    if nulled:
+        raise InvalidInput(f"{', '.join(nulled)} cannot be null")
     async with unit_of_work(state, principal) as uow:
         require(principal, Perm.CUSTOMERS_WRITE)
         customer = await people.get_customer(uow.session, customer_id)
@@ -113,7 +121,7 @@ async def patch_customer(
     summary="Link an email, phone or social handle to the customer",
 )
 async def add_identity(
-    customer_id: int, body: IdentityIn, state: StateDep, principal: PrincipalDep
+    customer_id: IdPath, body: IdentityIn, state: StateDep, principal: PrincipalDep
 ) -> dict[str, Any]:
     async with unit_of_work(state, principal) as uow:
         require(principal, Perm.CUSTOMERS_WRITE)

@@ -21,6 +21,7 @@ from kefu.store.repositories import people
 from kefu.store.serialize import agent_view, team_view, token_view
 from kefu.web.deps import PrincipalDep, SessionDep, StateDep, unit_of_work
 from kefu.web.problems import PROBLEM_RESPONSES
+from kefu.web.schemas.common import IdPath
 from kefu.web.schemas.people import (
     AgentCreate,
     AgentOut,
@@ -65,14 +66,16 @@ async def create_agent(
 
 
 @router.get("/agents/{agent_id}", response_model=AgentOut, summary="Get an agent")
-async def get_agent(agent_id: int, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
+async def get_agent(
+    agent_id: IdPath, session: SessionDep, principal: PrincipalDep
+) -> dict[str, Any]:
     require(principal, Perm.AGENTS_READ)
     return await render_agent(session, await people.get_agent(session, agent_id))
 
 
 @router.patch("/agents/{agent_id}", response_model=AgentOut, summary="Update an agent")
 async def patch_agent(
-    agent_id: int, body: AgentPatch, state: StateDep, principal: PrincipalDep
+    agent_id: IdPath, body: AgentPatch, state: StateDep, principal: PrincipalDep
 ) -> dict[str, Any]:
     changes = body.model_dump(exclude_unset=True, mode="json")
     if any(v is None for v in changes.values()):
@@ -93,7 +96,7 @@ async def patch_agent(
     summary="Create an API token acting as this agent",
 )
 async def create_token(
-    agent_id: int, body: TokenCreate, state: StateDep, principal: PrincipalDep
+    agent_id: IdPath, body: TokenCreate, state: StateDep, principal: PrincipalDep
 ) -> dict[str, Any]:
     async with unit_of_work(state, principal) as uow:
         require(principal, Perm.TOKENS_WRITE)
@@ -105,7 +108,7 @@ async def create_token(
 
 @router.get("/agents/{agent_id}/tokens", response_model=list[TokenOut], summary="List tokens")
 async def list_tokens(
-    agent_id: int, session: SessionDep, principal: PrincipalDep
+    agent_id: IdPath, session: SessionDep, principal: PrincipalDep
 ) -> list[dict[str, Any]]:
     require(principal, Perm.TOKENS_WRITE)
     await people.get_agent(session, agent_id)
@@ -113,7 +116,9 @@ async def list_tokens(
 
 
 @router.delete("/tokens/{token_id}", response_model=TokenOut, summary="Revoke an API token")
-async def revoke_token(token_id: int, state: StateDep, principal: PrincipalDep) -> dict[str, Any]:
+async def revoke_token(
+    token_id: IdPath, state: StateDep, principal: PrincipalDep
+) -> dict[str, Any]:
     async with unit_of_work(state, principal) as uow:
         token = await do_revoke_api_token(uow, token_id)
         view = token_view(token)
@@ -137,7 +142,7 @@ async def create_team(body: TeamCreate, state: StateDep, principal: PrincipalDep
 
 
 @router.get("/teams/{team_id}", response_model=TeamOut, summary="Get a team")
-async def get_team(team_id: int, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
+async def get_team(team_id: IdPath, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
     require(principal, Perm.AGENTS_READ)
     team = await people.get_team(session, team_id)
     members = await people.member_ids_of(session, [team.id])
@@ -146,7 +151,7 @@ async def get_team(team_id: int, session: SessionDep, principal: PrincipalDep) -
 
 @router.put("/teams/{team_id}/members", response_model=TeamOut, summary="Set a team's members")
 async def set_members(
-    team_id: int, body: TeamMembers, state: StateDep, principal: PrincipalDep
+    team_id: IdPath, body: TeamMembers, state: StateDep, principal: PrincipalDep
 ) -> dict[str, Any]:
     async with unit_of_work(state, principal) as uow:
         require(principal, Perm.TEAMS_WRITE)

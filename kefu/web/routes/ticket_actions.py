@@ -27,6 +27,7 @@ from kefu.web.deps import PrincipalDep, SessionDep, StateDep, unit_of_work
 from kefu.web.idempotency import run_idempotent
 from kefu.web.problems import PROBLEM_RESPONSES
 from kefu.web.routes.tickets import IdempotencyKey, message_input
+from kefu.web.schemas.common import IdPath
 from kefu.web.schemas.tickets import (
     AssignRequest,
     EscalateRequest,
@@ -174,7 +175,7 @@ async def tags(
     responses={200: {"content": {"application/octet-stream": {}}}},
 )
 async def download(
-    attachment_id: int, session: SessionDep, principal: PrincipalDep, state: StateDep
+    attachment_id: IdPath, session: SessionDep, principal: PrincipalDep, state: StateDep
 ) -> Response:
     require(principal, Perm.TICKETS_READ)
     att, message = await repo.get_attachment(session, attachment_id)

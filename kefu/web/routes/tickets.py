@@ -25,6 +25,7 @@ from kefu.store.serialize import audit_view, escalation_view, message_view
 from kefu.web.deps import PrincipalDep, SessionDep, StateDep, unit_of_work
 from kefu.web.idempotency import run_idempotent
 from kefu.web.problems import PROBLEM_RESPONSES
+from kefu.web.schemas.common import CleanStr, DbId
 from kefu.web.schemas.tickets import (
     AttachmentIn,
     AuditOut,
@@ -171,17 +172,17 @@ async def list_tickets(
     session: SessionDep,
     principal: PrincipalDep,
     status: Annotated[list[TicketStatus] | None, Query()] = None,
-    assignee_id: Annotated[int | None, Query(ge=1)] = None,
+    assignee_id: Annotated[DbId | None, Query()] = None,
     unassigned: bool = False,
-    team_id: Annotated[int | None, Query(ge=1)] = None,
-    customer_id: Annotated[int | None, Query(ge=1)] = None,
+    team_id: Annotated[DbId | None, Query()] = None,
+    customer_id: Annotated[DbId | None, Query()] = None,
     priority: Priority | None = None,
     channel: Channel | None = None,
-    language: Annotated[str | None, Query(max_length=16)] = None,
-    tag: Annotated[str | None, Query(max_length=64)] = None,
+    language: Annotated[CleanStr | None, Query(max_length=16)] = None,
+    tag: Annotated[CleanStr | None, Query(max_length=64)] = None,
     escalated: bool | None = None,
     q: Annotated[
-        str | None, Query(max_length=200, description="Text in subject or messages")
+        CleanStr | None, Query(max_length=200, description="Text in subject or messages")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=100)] = None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from kefu.domain.enums import AgentStatus, IdentityKind, Role, Tier
-from kefu.web.schemas.common import Body, Out
+from kefu.web.schemas.common import Body, DbId, Out
 
 
 class IdentityIn(Body):
@@ -38,7 +38,7 @@ class CustomerPatch(Body):
     region: str | None = Field(default=None, max_length=8)
     kyc_level: int | None = Field(default=None, ge=0, le=5)
     flags: list[str] | None = Field(default=None, max_length=50)
-    account_manager_id: int | None = Field(default=None, ge=1)
+    account_manager_id: DbId | None = None
 
 
 class CustomerOut(Out):
@@ -104,7 +104,7 @@ class TeamCreate(Body):
 
 
 class TeamMembers(Body):
-    agent_ids: list[int] = Field(max_length=1000)
+    agent_ids: list[DbId] = Field(max_length=1000)
 
 
 class TeamOut(Out):

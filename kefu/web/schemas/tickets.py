@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from kefu.domain.enums import Channel, Priority, TicketStatus
-from kefu.web.schemas.common import Body, Out
+from kefu.web.schemas.common import Body, DbId, Out
 
 TicketNumber = str
 
@@ -45,12 +45,12 @@ class TicketCreate(Body):
     subject: str = Field(min_length=1, max_length=300)
     message: MessageIn
     channel: Channel | None = None
-    customer_id: int | None = Field(default=None, ge=1)
+    customer_id: DbId | None = None
     customer: CustomerRef | None = None
     priority: Priority = Priority.NORMAL
     language: str | None = Field(default=None, max_length=16)
     intent: str | None = Field(default=None, max_length=64)
-    team_id: int | None = Field(default=None, ge=1)
+    team_id: DbId | None = None
     tags: list[str] = Field(default_factory=list, max_length=50)
 
 
@@ -79,8 +79,8 @@ class StatusChange(Body):
 
 
 class AssignRequest(Body):
-    assignee_id: int | None = Field(default=None, ge=1)
-    team_id: int | None = Field(default=None, ge=1)
+    assignee_id: DbId | None = None
+    team_id: DbId | None = None
 
 
 class EscalateRequest(Body):
