@@ -13,7 +13,7 @@ from kefu.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenie
 from kefu.domain.permissions import Perm, PrincipalKind, effective_perms, validate_scopes
 from kefu.domain.secrets import hash_api_token, hash_password, new_api_token
 from kefu.events.bus import DESK_STREAM, Event
-from kefu.store.models import Agent, ApiToken, Team, agent_teams, utcnow
+from kefu.store.models import Agent, ApiToken, Team, agent_teams
 from kefu.store.repositories import people
 
 AGENT_FIELDS = ("name", "role", "languages", "skills", "capacity", "status", "timezone", "active")
@@ -43,6 +43,7 @@ async def do_create_agent(uow: UnitOfWork, data: AgentInput) -> Agent:
     if await people.agent_by_email(uow.session, email):
         raise Conflict(f"an agent with email {email} already exists")
     agent = Agent(
+        created_at=uow.now(),
         email=email,
         name=data.name.strip() or email,
         role=data.role.value,
@@ -109,7 +110,7 @@ async def do_create_team(uow: UnitOfWork, slug: str, name: str, description: str
         raise InvalidInput("team slug must be letters, digits, - and _")
     if await people.team_by_slug(uow.session, slug):
         raise Conflict(f"team {slug!r} already exists")
-    team = Team(slug=slug, name=name.strip() or slug, description=description)
+    team = Team(slug=slug, name=name.strip() or slug, description=description, created_at=uow.now())
     uow.session.add(team)
     await uow.session.flush()
     uow.audit("team.create", "team", team.id, after={"slug": slug, "name": team.name})
@@ -157,6 +158,7 @@ async def do_create_api_token(
         raise PermissionDenied(f"cannot create a token with permissions you lack: {extra}")
     secret = new_api_token()
     token = ApiToken(
+        created_at=uow.now(),
         agent_id=agent.id,
         name=name.strip() or "token",
         token_hash=hash_api_token(secret),
@@ -181,6 +183,6 @@ async def do_revoke_api_token(uow: UnitOfWork, token_id: int) -> ApiToken:
     if token is None:
         raise NotFound(f"API token {token_id} does not exist")
     if token.revoked_at is None:
-        token.revoked_at = utcnow()
+        token.revoked_at = uow.now()
         uow.audit("token.revoke", "api_token", token.id)
     return token

@@ -13,7 +13,7 @@ from kefu.domain.errors import Conflict, InvalidInput
 from kefu.domain.identities import normalize_identity
 from kefu.domain.permissions import Perm
 from kefu.events.bus import DESK_STREAM, Event
-from kefu.store.models import Customer, CustomerIdentity, utcnow
+from kefu.store.models import Customer, CustomerIdentity
 from kefu.store.repositories import people
 
 CUSTOMER_FIELDS = ("uid", "name", "tier", "language", "region", "kyc_level", "flags")
@@ -40,6 +40,8 @@ async def do_create_customer(uow: UnitOfWork, data: CustomerInput) -> Customer:
     if data.uid and await people.customer_by_uid(uow.session, data.uid):
         raise Conflict(f"a customer with uid {data.uid!r} already exists")
     customer = Customer(
+        created_at=uow.now(),
+        updated_at=uow.now(),
         uid=data.uid,
         name=data.name,
         tier=data.tier,
@@ -64,7 +66,7 @@ async def do_ensure_customer_by_uid(uow: UnitOfWork, uid: str) -> Customer:
     if existing is not None:
         return existing
     nested = await uow.session.begin_nested()
-    customer = Customer(uid=uid, flags=[])
+    customer = Customer(uid=uid, flags=[], created_at=uow.now(), updated_at=uow.now())
     uow.session.add(customer)
     try:
         await uow.session.flush()
@@ -87,11 +89,13 @@ async def do_ensure_customer_by_identity(uow: UnitOfWork, kind: str, value: str)
         return existing
     # A savepoint, as for UIDs: two first messages from one address at once make one customer.
     nested = await uow.session.begin_nested()
-    customer = Customer(flags=[], name="")
+    customer = Customer(flags=[], name="", created_at=uow.now(), updated_at=uow.now())
     uow.session.add(customer)
     try:
         await uow.session.flush()
-        uow.session.add(CustomerIdentity(customer_id=customer.id, kind=kind, value=value))
+        uow.session.add(
+            CustomerIdentity(customer_id=customer.id, kind=kind, value=value, created_at=uow.now())
+        )
         await uow.session.flush()
     except IntegrityError:
         await nested.rollback()
@@ -114,7 +118,9 @@ async def _add_identity(uow: UnitOfWork, customer: Customer, kind: str, value: s
         if existing.customer_id != customer.id:
             raise Conflict(f"{kind} {value} already belongs to customer {existing.customer_id}")
         return
-    uow.session.add(CustomerIdentity(customer_id=customer.id, kind=kind, value=value))
+    uow.session.add(
+        CustomerIdentity(customer_id=customer.id, kind=kind, value=value, created_at=uow.now())
+    )
     await uow.session.flush()
 
 
@@ -142,7 +148,7 @@ async def do_update_customer(
     before = _snapshot(customer)
     for name, value in changes.items():
         setattr(customer, name, list(value) if name == "flags" else value)
-    customer.updated_at = utcnow()
+    customer.updated_at = uow.now()
     after = _snapshot(customer)
     diff_before = {k: v for k, v in before.items() if after[k] != v}
     diff_after = {k: after[k] for k in diff_before}

@@ -14,7 +14,7 @@ from kefu.domain.permissions import Perm
 from kefu.domain.ticket_number import format_number
 from kefu.domain.ticket_status import status_after_message
 from kefu.events.bus import DESK_STREAM, Event, ticket_stream
-from kefu.store.models import Attachment, Message, Ticket, utcnow
+from kefu.store.models import Attachment, Message, Ticket
 from kefu.store.repositories import tickets as repo
 from kefu.store.serialize import message_view
 
@@ -92,6 +92,7 @@ async def do_add_message(
         else status_after_message(TicketStatus(ticket.status), direction)
     )
     msg = Message(
+        created_at=uow.now(),
         ticket_id=ticket.id,
         direction=direction.value,
         author_kind=author_kind,
@@ -134,7 +135,7 @@ async def do_add_message(
     if attachments:
         await uow.session.flush()
 
-    now = utcnow()
+    now = uow.now()
     ticket.updated_at = now
     if direction == Direction.OUTBOUND and ticket.first_response_at is None:
         ticket.first_response_at = now

@@ -16,7 +16,7 @@ from kefu.domain.tags import normalize_tags
 from kefu.domain.ticket_number import format_number
 from kefu.domain.ticket_status import check_transition
 from kefu.events.bus import DESK_STREAM, Event, customer_stream, ticket_stream
-from kefu.store.models import Agent, Escalation, Message, Ticket, TicketTag, utcnow
+from kefu.store.models import Agent, Escalation, Message, Ticket, TicketTag
 from kefu.store.repositories import people
 from kefu.store.repositories import tickets as repo
 from kefu.store.serialize import ticket_view
@@ -48,7 +48,7 @@ def _changed(
     after: dict[str, Any],
     public: bool = True,
 ) -> None:
-    ticket.updated_at = utcnow()
+    ticket.updated_at = uow.now()
     uow.audit(action, "ticket", ticket.id, before=before, after=after)
     uow.emit(
         Event(
@@ -84,7 +84,7 @@ async def do_create_ticket(uow: UnitOfWork, data: TicketInput) -> tuple[Ticket, 
         team_id=data.team_id,
         escalation_level=0,
     )
-    ticket.created_at = ticket.updated_at = utcnow()
+    ticket.created_at = ticket.updated_at = uow.now()
     uow.session.add(ticket)
     await uow.session.flush()
     uow.session.add_all([TicketTag(ticket_id=ticket.id, tag=t) for t in tags])
@@ -110,7 +110,7 @@ async def do_change_status(uow: UnitOfWork, ticket: Ticket, status: TicketStatus
         raise PermissionDenied("customers can only mark their ticket solved")
     current = TicketStatus(ticket.status)
     check_transition(current, status)
-    now = utcnow()
+    now = uow.now()
     ticket.status = status.value
     if status == TicketStatus.SOLVED:
         ticket.solved_at = now
@@ -188,6 +188,7 @@ async def do_escalate(uow: UnitOfWork, ticket: Ticket, reason: str) -> Escalatio
         ticket.status = TicketStatus.OPEN.value
         ticket.solved_at = None
     esc = Escalation(
+        created_at=uow.now(),
         ticket_id=ticket.id,
         level=ticket.escalation_level,
         reason=reason[:2000],
@@ -224,7 +225,7 @@ async def do_merge(uow: UnitOfWork, source: Ticket, target: Ticket) -> Ticket:
     before = {"status": source.status, "merged_into": None}
     source.merged_into_id = target.id
     source.status = TicketStatus.CLOSED.value
-    source.closed_at = utcnow()
+    source.closed_at = uow.now()
     # Tags of the source carry over.
     src_tags = (await repo.tags_of(uow.session, [source.id])).get(source.id, [])
     tgt_tags = set((await repo.tags_of(uow.session, [target.id])).get(target.id, []))

@@ -9,7 +9,9 @@ actions queued; an exception rolls everything back and publishes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from types import TracebackType
 from typing import Any
 
@@ -19,7 +21,7 @@ from kefu.domain.permissions import Perm, Principal, PrincipalKind, require
 from kefu.events.bus import Event, EventBus
 from kefu.store.db import WRITE_OPTION
 from kefu.store.files import FileStore
-from kefu.store.models import AuditEntry, IdempotencyRecord
+from kefu.store.models import AuditEntry, IdempotencyRecord, utcnow
 
 
 @dataclass(frozen=True)
@@ -32,10 +34,17 @@ class ActionDeps:
 
 
 class UnitOfWork:
-    def __init__(self, deps: ActionDeps, actor: Principal, request_id: str | None = None) -> None:
+    def __init__(
+        self,
+        deps: ActionDeps,
+        actor: Principal,
+        request_id: str | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
         self.deps = deps
         self.actor = actor
         self.request_id = request_id
+        self.clock = clock
         self.events: list[Event] = []
         self._session: AsyncSession | None = None
 
@@ -69,6 +78,10 @@ class UnitOfWork:
             await self.deps.bus.publish(self.events)
 
     # -- helpers for actions ------------------------------------------------------------
+    def now(self) -> datetime:
+        """The time of this change (a UTC-aware datetime); imports and replays set the clock."""
+        return self.clock()
+
     def require(self, perm: Perm) -> None:
         require(self.actor, perm)
 
@@ -90,6 +103,7 @@ class UnitOfWork:
     ) -> None:
         self.session.add(
             AuditEntry(
+                at=self.now(),
                 actor_kind=self.actor.kind.value,
                 actor_id=self.actor_id,
                 action=action,

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import assert_never
 
 from kefu.actions.agents import (
@@ -52,8 +53,32 @@ from kefu.demo.spec import (
 )
 from kefu.domain.enums import AgentStatus, Direction, Role
 from kefu.domain.permissions import SYSTEM, Principal, PrincipalKind, make_principal
-from kefu.store.models import Agent, Customer, Team, Ticket
+from kefu.store.models import Agent, Customer, Team, Ticket, utcnow
 from kefu.store.repositories import people
+
+
+class DemoClock:
+    """Spreads the demo over the past ten days, so tickets have real ages and response times.
+
+    Each ticket starts at its own (deterministic) moment; each step follows the previous one
+    after a few minutes to a few hours. Nothing is ever in the future.
+    """
+
+    SPAN_HOURS = 240
+
+    def __init__(self, end: datetime) -> None:
+        self.end = end
+        self.current = end
+
+    def __call__(self) -> datetime:
+        return min(self.current, self.end)
+
+    def start_ticket(self, index: int, steps: int) -> None:
+        hours_ago = (index * 53) % self.SPAN_HOURS + 2 + steps * 3
+        self.current = self.end - timedelta(hours=hours_ago, minutes=(index * 17) % 60)
+
+    def advance(self, index: int, step: int) -> None:
+        self.current += timedelta(minutes=5 + (index * 31 + step * 47) % 170)
 
 
 @dataclass(frozen=True)
@@ -80,14 +105,20 @@ def demo_logins() -> tuple[DemoLogin, ...]:
 
 async def load_demo(deps: ActionDeps) -> DemoResult:
     """Create the demo desk unless its admin (`admin@demo.kefu.example`) already exists."""
-    async with UnitOfWork(deps, SYSTEM) as uow:
+    clock = DemoClock(utcnow())
+    async with UnitOfWork(deps, SYSTEM, clock=clock) as uow:
         if await people.agent_by_email(uow.session, data.ADMIN_EMAIL) is not None:
             return DemoResult(loaded=False, logins=demo_logins())
         builder = _Builder(uow)
+        clock.current = clock.end - timedelta(days=30)
         await builder.staff()
         await builder.customers()
-        for spec in data.TICKETS:
+        for index, spec in enumerate(data.TICKETS):
+            clock.start_ticket(index, len(spec.steps))
             await builder.ticket(spec)
+            for step_no, step in enumerate(spec.steps):
+                clock.advance(index, step_no)
+                await builder.step(spec, builder.tickets[spec.key], step)
     return DemoResult(
         loaded=True,
         logins=demo_logins(),
@@ -193,8 +224,6 @@ class _Builder:
             )
         self.tickets[spec.key] = ticket
         self.assignees[spec.key] = None
-        for step in spec.steps:
-            await self.step(spec, ticket, step)
 
     async def step(self, spec: TicketSpec, ticket: Ticket, step: Step) -> None:
         assignee = self.assignees[spec.key]
