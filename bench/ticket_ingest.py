@@ -631,6 +631,7 @@ class Result:
     target: float = 0.0
     meets_target: bool = False
     server_cpu_pct: float | None = None  # 100 = one core busy
+    server_cpu_ms_per_ticket: float | None = None  # less sensitive to a busy machine
     worker_cpu_pct: dict[str, float] = field(default_factory=dict)
     client_cpu_pct: float | None = None
     other_cpu_pct: float | None = None  # rest of the machine (PostgreSQL, other jobs)
@@ -645,8 +646,8 @@ class Result:
     def as_json(self) -> dict[str, Any]:
         out = {"ok": self.ok, **self.__dict__}
         for key, value in out.items():
-            if isinstance(value, float) and math.isnan(value):
-                out[key] = None
+            if isinstance(value, float):
+                out[key] = None if math.isnan(value) else round(value, 3)
         return out
 
 
@@ -697,6 +698,8 @@ def summarise(
         result.worker_cpu_pct[str(pid)] = round(100 * spent.get(pid, 0.0) / elapsed, 1)
     client_cpu = last.client - first.client
     result.server_cpu_pct = round(100 * server_cpu / elapsed, 1)
+    if result.created:
+        result.server_cpu_ms_per_ticket = round(1000 * server_cpu / result.created, 2)
     result.client_cpu_pct = round(100 * client_cpu / elapsed, 1)
     if first.system is not None and last.system is not None:
         busy = last.system[0] - first.system[0]
@@ -812,6 +815,7 @@ def run_backend(backend: Backend, options: Options, bodies: list[bytes]) -> Resu
     finally:
         if result.ok and not options.keep:
             shutil.rmtree(work_dir, ignore_errors=True)
+            result.log_path = None
         else:
             log(
                 f"  kept {work_dir}"
@@ -952,13 +956,21 @@ def render_table(results: list[Result], options: Options) -> str:
             lines.append(f"  DATABASE CHECK FAILED: {r.db_check}")
             lines.append("  " + "!" * 72)
         if r.server_cpu_pct is not None:
-            workers = ", ".join(f"{pid} {pct:g}%" for pid, pct in r.worker_cpu_pct.items())
+            workers = ", ".join(f"pid {pid} {pct:g}%" for pid, pct in r.worker_cpu_pct.items())
+            per_ticket = (
+                f", {r.server_cpu_ms_per_ticket:g} ms per ticket"
+                if r.server_cpu_ms_per_ticket is not None
+                else ""
+            )
+            other = "-" if r.other_cpu_pct is None else f"{r.other_cpu_pct:g}%"
+            machine = "-" if r.machine_cpu_pct is None else f"{r.machine_cpu_pct:g}%"
             lines.append(
-                f"  CPU in window (100% = one core): server {r.server_cpu_pct:g}% [{workers}], "
-                f"load generator {r.client_cpu_pct:g}%, rest of machine "
-                f"{'-' if r.other_cpu_pct is None else f'{r.other_cpu_pct:g}%'} "
-                f"(PostgreSQL, other jobs); machine busy "
-                f"{'-' if r.machine_cpu_pct is None else f'{r.machine_cpu_pct:g}%'}"
+                f"  CPU in window (100% = one core): server {r.server_cpu_pct:g}% "
+                f"(workers: {workers}{per_ticket})"
+            )
+            lines.append(
+                f"    load generator {r.client_cpu_pct:g}%, rest of machine {other} "
+                f"(PostgreSQL, other jobs); all cores {machine} busy"
             )
             shares = list(r.worker_cpu_pct.values())
             if len(shares) > 1 and min(shares) < 0.5 * max(shares):
