@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
@@ -29,6 +30,19 @@ class AttachmentInput:
 
 
 @dataclass(frozen=True)
+class PostedMessage:
+    """What do_add_message did: the message, its attachments, and whether it is new (False:
+    the same (channel, external id) was already stored and nothing changed)."""
+
+    message: Message
+    attachments: list[Attachment]
+    created: bool
+
+    def view(self) -> dict[str, Any]:
+        return message_view(self.message, self.attachments)
+
+
+@dataclass(frozen=True)
 class MessageInput:
     body: str
     channel: str
@@ -50,7 +64,7 @@ def _author(uow: UnitOfWork, direction: Direction) -> tuple[str, int | None]:
     return "system", None
 
 
-async def _redelivered(uow: UnitOfWork, ticket: Ticket, existing: Message) -> Message:
+async def _redelivered(uow: UnitOfWork, ticket: Ticket, existing: Message) -> PostedMessage:
     """The message already stored under this (channel, external id), if it is this ticket's
     (or a ticket merged into it); another ticket's message must never be handed back."""
     if existing.ticket_id != ticket.id and existing.ticket_id not in await repo.merged_ids(
@@ -61,14 +75,15 @@ async def _redelivered(uow: UnitOfWork, ticket: Ticket, existing: Message) -> Me
             f"external_id {existing.external_id!r} on channel {existing.channel} is already "
             f"used by a message of another ticket{where}"
         )
-    return existing
+    atts = (await repo.attachments_of(uow.session, [existing.id])).get(existing.id, [])
+    return PostedMessage(existing, atts, created=False)
 
 
 async def do_add_message(
     uow: UnitOfWork, ticket: Ticket, direction: Direction, data: MessageInput
-) -> tuple[Message, bool]:
-    """Add a message; returns (message, created). A message whose (channel, external id) is
-    already stored is not added again: the stored one comes back with created=False."""
+) -> PostedMessage:
+    """Add a message. A message whose (channel, external id) is already stored is not added
+    again: the stored one comes back with created=False."""
     if direction == Direction.INTERNAL:
         uow.require(Perm.NOTES_WRITE)
     else:
@@ -81,7 +96,7 @@ async def do_add_message(
     if data.external_id is not None:
         existing = await repo.message_by_external_id(uow.session, data.channel, data.external_id)
         if existing is not None:
-            return await _redelivered(uow, ticket, existing), False
+            return await _redelivered(uow, ticket, existing)
     author_kind, author_id = _author(uow, direction)
     if direction == Direction.INBOUND and author_id is None:
         author_id = ticket.customer_id
@@ -91,8 +106,9 @@ async def do_add_message(
         if direction == Direction.INTERNAL
         else status_after_message(TicketStatus(ticket.status), direction)
     )
+    now = uow.now()
     msg = Message(
-        created_at=uow.now(),
+        created_at=now,
         ticket_id=ticket.id,
         direction=direction.value,
         author_kind=author_kind,
@@ -114,7 +130,7 @@ async def do_add_message(
             )
             if existing is None:
                 raise
-            return await _redelivered(uow, ticket, existing), False
+            return await _redelivered(uow, ticket, existing)
         await nested.commit()
     else:
         uow.session.add(msg)
@@ -135,7 +151,6 @@ async def do_add_message(
     if attachments:
         await uow.session.flush()
 
-    now = uow.now()
     ticket.updated_at = now
     if direction == Direction.OUTBOUND and ticket.first_response_at is None:
         ticket.first_response_at = now
@@ -162,19 +177,20 @@ async def do_add_message(
         msg.id,
         after={"ticket_id": ticket.id, "direction": direction.value, "channel": data.channel},
     )
+    posted = PostedMessage(msg, attachments, created=True)
     uow.emit(
         Event(
             "message.created",
             (DESK_STREAM, ticket_stream(ticket.id)),
-            {"message": message_view(msg, attachments)},
+            {"message": posted.view()},
             public=direction != Direction.INTERNAL,
         )
     )
-    return msg, True
+    return posted
 
 
 async def do_add_note(uow: UnitOfWork, ticket: Ticket, body: str) -> Message:
-    msg, _ = await do_add_message(
+    posted = await do_add_message(
         uow, ticket, Direction.INTERNAL, MessageInput(body=body, channel="api")
     )
-    return msg
+    return posted.message

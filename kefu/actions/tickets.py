@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import delete
 
-from kefu.actions.messages import MessageInput, do_add_message
+from kefu.actions.messages import MessageInput, PostedMessage, do_add_message
 from kefu.actions.unit_of_work import UnitOfWork
 from kefu.domain.enums import Direction, Priority, TicketStatus
 from kefu.domain.errors import InvalidInput, PermissionDenied
@@ -16,7 +16,7 @@ from kefu.domain.tags import normalize_tags
 from kefu.domain.ticket_number import format_number
 from kefu.domain.ticket_status import check_transition
 from kefu.events.bus import DESK_STREAM, Event, customer_stream, ticket_stream
-from kefu.store.models import Agent, Escalation, Message, Ticket, TicketTag
+from kefu.store.models import Agent, Escalation, Ticket, TicketTag
 from kefu.store.repositories import people
 from kefu.store.repositories import tickets as repo
 from kefu.store.serialize import ticket_view
@@ -60,7 +60,17 @@ def _changed(
     )
 
 
-async def do_create_ticket(uow: UnitOfWork, data: TicketInput) -> tuple[Ticket, Message]:
+@dataclass(frozen=True)
+class CreatedTicket:
+    ticket: Ticket
+    tags: list[str]
+    first: PostedMessage
+
+    def view(self) -> dict[str, Any]:
+        return ticket_view(self.ticket, self.tags)
+
+
+async def do_create_ticket(uow: UnitOfWork, data: TicketInput) -> CreatedTicket:
     uow.require(Perm.TICKETS_WRITE)
     if uow.actor.is_customer and data.customer_id != uow.actor.id:
         raise PermissionDenied("customers can only open tickets for themselves")
@@ -100,8 +110,8 @@ async def do_create_ticket(uow: UnitOfWork, data: TicketInput) -> tuple[Ticket, 
         },
     )
     uow.emit(Event("ticket.created", _streams(ticket), {"ticket": ticket_view(ticket, tags)}))
-    message, _ = await do_add_message(uow, ticket, Direction.INBOUND, data.message)
-    return ticket, message
+    first = await do_add_message(uow, ticket, Direction.INBOUND, data.message)
+    return CreatedTicket(ticket, tags, first)
 
 
 async def do_change_status(uow: UnitOfWork, ticket: Ticket, status: TicketStatus) -> Ticket:

@@ -15,13 +15,15 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kefu.domain.permissions import Perm, Principal, PrincipalKind, require
 from kefu.events.bus import Event, EventBus
-from kefu.store.db import WRITE_OPTION
+from kefu.store.db import GATE_KEY, WRITE_OPTION
 from kefu.store.files import FileStore
 from kefu.store.models import AuditEntry, IdempotencyRecord, utcnow
+from kefu.store.write_gate import WriteGate
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ class UnitOfWork:
         self.clock = clock
         self.events: list[Event] = []
         self._session: AsyncSession | None = None
+        self._gate: WriteGate = WriteGate()
+        self._audit_rows: list[dict[str, Any]] = []
 
     @property
     def session(self) -> AsyncSession:
@@ -55,8 +59,16 @@ class UnitOfWork:
         return self._session
 
     async def __aenter__(self) -> UnitOfWork:
-        self._session = self.deps.sessionmaker()
-        await self._session.connection(execution_options={WRITE_OPTION: True})
+        session = self.deps.sessionmaker()
+        gate: WriteGate = session.info.get(GATE_KEY) or WriteGate()
+        await gate.acquire()
+        try:
+            await session.connection(execution_options={WRITE_OPTION: True})
+        except BaseException:
+            await session.close()
+            gate.release()
+            raise
+        self._session, self._gate = session, gate
         return self
 
     async def __aexit__(
@@ -68,12 +80,17 @@ class UnitOfWork:
         session = self.session
         try:
             if exc_type is None:
+                if self._audit_rows:
+                    await session.flush()
+                    await session.execute(insert(AuditEntry), self._audit_rows)
                 await session.commit()
             else:
                 await session.rollback()
         finally:
             await session.close()
+            self._gate.release()
             self._session = None
+            self._audit_rows = []
         if exc_type is None and self.events:
             await self.deps.bus.publish(self.events)
 
@@ -101,18 +118,19 @@ class UnitOfWork:
         before: dict[str, Any] | None = None,
         after: dict[str, Any] | None = None,
     ) -> None:
-        self.session.add(
-            AuditEntry(
-                at=self.now(),
-                actor_kind=self.actor.kind.value,
-                actor_id=self.actor_id,
-                action=action,
-                entity=entity,
-                entity_id=entity_id,
-                before=before,
-                after=after,
-                request_id=self.request_id,
-            )
+        # Written in one statement at commit (audit rows are never read back in a change).
+        self._audit_rows.append(
+            {
+                "at": self.now(),
+                "actor_kind": self.actor.kind.value,
+                "actor_id": self.actor_id,
+                "action": action,
+                "entity": entity,
+                "entity_id": entity_id,
+                "before": before,
+                "after": after,
+                "request_id": self.request_id,
+            }
         )
 
     def emit(self, event: Event) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Annotated
@@ -51,20 +52,26 @@ def serve(
     import uvicorn
 
     settings = load_settings()
+    metrics_dir: Path | None = None
     if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Workers each write their metrics here; /metrics adds them up.
         metrics_dir = Path(tempfile.mkdtemp(prefix="kefu-metrics-"))
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
     typer.echo(f"kefu serving on http://{host}:{port} ({workers} worker(s), {safe_url(settings)})")
-    uvicorn.run(
-        "kefu.web.app:app_factory",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level=log_level,
-        access_log=False,
-        proxy_headers=True,
-    )
+    try:
+        uvicorn.run(
+            "kefu.web.app:app_factory",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level=log_level,
+            access_log=False,
+            proxy_headers=True,
+        )
+    finally:
+        if metrics_dir is not None:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
 # The command groups kept in their own modules.

@@ -205,7 +205,7 @@ class _Builder:
 
     async def ticket(self, spec: TicketSpec) -> None:
         with self.acting(None) as uow:
-            ticket, _ = await do_create_ticket(
+            created = await do_create_ticket(
                 uow,
                 TicketInput(
                     customer_id=self.customer_ids[spec.customer],
@@ -222,7 +222,7 @@ class _Builder:
                     tags=spec.tags,
                 ),
             )
-        self.tickets[spec.key] = ticket
+        self.tickets[spec.key] = created.ticket
         self.assignees[spec.key] = None
 
     async def step(self, spec: TicketSpec, ticket: Ticket, step: Step) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import weakref
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy import event, text
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -13,10 +15,16 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from kefu.store.write_gate import SqliteWriteGate, WriteGate
+
 # Execution option that marks a connection whose transaction will write. On SQLite such a
 # transaction starts with BEGIN IMMEDIATE so two processes queue on the write lock (honouring
 # busy_timeout) instead of failing with "database is locked" when a read lock cannot be upgraded.
 WRITE_OPTION = "kefu_write"
+# Key of the engine's write gate in each session's `info`.
+GATE_KEY = "kefu_write_gate"
+
+_gates: weakref.WeakKeyDictionary[Engine, WriteGate] = weakref.WeakKeyDictionary()
 
 
 def async_url(url: str) -> URL:
@@ -28,10 +36,6 @@ def async_url(url: str) -> URL:
     if backend in ("postgresql", "postgres"):
         return parsed.set(drivername="postgresql+asyncpg")
     raise ValueError(f"unsupported database URL {url!r}: use sqlite:///PATH or postgresql://…")
-
-
-def is_sqlite(engine: AsyncEngine) -> bool:
-    return engine.dialect.name == "sqlite"
 
 
 def _sqlite_hooks(engine: AsyncEngine) -> None:
@@ -59,12 +63,11 @@ def make_engine(
     target = async_url(url)
     if target.get_backend_name() == "sqlite":
         database = target.database or ""
-        if database and database != ":memory:":
-            from pathlib import Path
-
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(target, pool_size=pool_size, max_overflow=pool_size, **kwargs)
         _sqlite_hooks(engine)
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            _gates[engine.sync_engine] = SqliteWriteGate(Path(database))
         return engine
     if schema:
         if not schema.replace("_", "").isalnum():
@@ -73,21 +76,18 @@ def make_engine(
     return create_async_engine(target, pool_size=pool_size, max_overflow=pool_size, **kwargs)
 
 
+def write_gate(engine: AsyncEngine) -> WriteGate:
+    """The gate this engine's write transactions pass through (see write_gate.py)."""
+    return _gates.get(engine.sync_engine) or WriteGate()
+
+
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
-
-
-def sync_url(url: str) -> str:
-    """The URL Alembic's offline mode and tools that need a sync driver can use."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        return parsed.set(drivername="sqlite").render_as_string(hide_password=False)
-    return parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+    return async_sessionmaker(
+        engine, expire_on_commit=False, autoflush=False, info={GATE_KEY: write_gate(engine)}
+    )
 
 
 async def ping(engine: AsyncEngine) -> None:
     """Raise if the database does not answer."""
-    from sqlalchemy import text
-
     async with engine.connect() as conn:
         await conn.execute(text("SELECT 1"))

@@ -32,7 +32,7 @@ _cookie = APIKeyCookie(name=sessions.COOKIE, auto_error=False, description="Agen
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def get_state(request: Request) -> AppState:
+async def get_state(request: Request) -> AppState:
     state: AppState = request.app.state.kefu
     return state
 

@@ -91,11 +91,15 @@ class RequestContextMiddleware:
                 await _send_413(send_wrapper, limit)
         finally:
             elapsed = time.perf_counter() - started
-            route = scope.get("route")
-            template = getattr(route, "path_format", None) or "unmatched"
-            observe_request(scope["method"], template, status, elapsed)
-            _log_request(scope, status, elapsed, request_id)
-            unbind_request_id(token)
+            try:
+                route = scope.get("route")
+                template = getattr(route, "path_format", None) or "unmatched"
+                observe_request(scope["method"], template, status, elapsed)
+                _log_request(scope, status, elapsed, request_id)
+            except Exception:  # bookkeeping must never break a response already sent
+                log.exception("request bookkeeping failed")
+            finally:
+                unbind_request_id(token)
 
 
 async def _send_413(send: Send, limit: int) -> None:

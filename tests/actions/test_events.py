@@ -71,7 +71,7 @@ async def test_events_are_published_after_commit(deps: Deps) -> None:
     first = asyncio.ensure_future(anext(stream))
     await asyncio.sleep(0)  # the subscription is registered
     async with UnitOfWork(action_deps, actor, request_id="req-1") as uow:
-        ticket, _ = await do_create_ticket(uow, _ticket_input(customer_id))
+        ticket = (await do_create_ticket(uow, _ticket_input(customer_id))).ticket
         await asyncio.sleep(0.01)
         assert [e.type for e in uow.events] == ["ticket.created", "message.created"]
         assert bus.published == []
@@ -100,7 +100,7 @@ async def test_failing_action_publishes_and_writes_nothing(deps: Deps) -> None:
 
     async def work() -> None:
         async with UnitOfWork(action_deps, actor) as uow:
-            ticket, _ = await do_create_ticket(uow, _ticket_input(customer_id, tags=("vip",)))
+            ticket = (await do_create_ticket(uow, _ticket_input(customer_id, tags=("vip",)))).ticket
             await do_add_note(uow, ticket, "internal")
             await do_change_status(uow, ticket, TicketStatus.CLOSED)  # new → closed: refused
 
@@ -177,7 +177,7 @@ async def test_audit_has_before_and_after(deps: Deps) -> None:
     actor, agent_id, customer_id = await _setup(action_deps, bus)
     supervisor = make_principal(PrincipalKind.TOKEN, agent_id, Role.SUPERVISOR, token_id=5)
     async with UnitOfWork(action_deps, actor) as uow:
-        ticket, _ = await do_create_ticket(uow, _ticket_input(customer_id, tags=("btc",)))
+        ticket = (await do_create_ticket(uow, _ticket_input(customer_id, tags=("btc",)))).ticket
     async with UnitOfWork(action_deps, actor) as uow:
         t = await uow.session.get(Ticket, ticket.id)
         assert t is not None
@@ -225,7 +225,7 @@ async def test_no_change_no_audit_no_event(deps: Deps) -> None:
     action_deps, bus = deps
     actor, _, customer_id = await _setup(action_deps, bus)
     async with UnitOfWork(action_deps, actor) as uow:
-        ticket, _ = await do_create_ticket(uow, _ticket_input(customer_id, tags=("vip",)))
+        ticket = (await do_create_ticket(uow, _ticket_input(customer_id, tags=("vip",)))).ticket
     bus.published.clear()
     before = len(await _audit(action_deps))
     async with UnitOfWork(action_deps, actor) as uow:

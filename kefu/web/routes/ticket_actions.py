@@ -87,8 +87,9 @@ async def add_message(
         nonlocal created
         ticket = await access_ticket(uow.session, number, principal, lock=True)
         ticket = await resolve_merged(uow, ticket)
-        message, created = await do_add_message(uow, ticket, direction, data)
-        return await render_message(uow.session, message)
+        posted = await do_add_message(uow, ticket, direction, data)
+        created = posted.created
+        return posted.view()
 
     response = await run_idempotent(request, state, principal, idempotency_key, 201, work)
     if not created:

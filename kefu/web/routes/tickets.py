@@ -38,7 +38,7 @@ from kefu.web.schemas.tickets import (
     TicketPatch,
     Transcript,
 )
-from kefu.web.views import access_ticket, render_message, render_ticket, render_tickets
+from kefu.web.views import access_ticket, render_ticket, render_tickets
 
 router = APIRouter(prefix="/api/v1/tickets", tags=["tickets"], responses=PROBLEM_RESPONSES)
 
@@ -117,7 +117,7 @@ async def create_ticket(
 
     async def work(uow: UnitOfWork) -> dict[str, Any]:
         customer_id = await _resolve_customer(uow, body)
-        ticket, message = await do_create_ticket(
+        created = await do_create_ticket(
             uow,
             TicketInput(
                 customer_id=customer_id,
@@ -130,10 +130,7 @@ async def create_ticket(
                 tags=tuple(body.tags),
             ),
         )
-        return {
-            "ticket": await render_ticket(uow.session, ticket),
-            "message": await render_message(uow.session, message),
-        }
+        return {"ticket": created.view(), "message": created.first.view()}
 
     return await run_idempotent(request, state, principal, idempotency_key, 201, work)
 
