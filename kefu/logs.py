@@ -52,5 +52,5 @@ def configure(level: str = "INFO", json: bool = True) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("uvicorn.access",):
+    for noisy in ("uvicorn.access", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
