@@ -14,10 +14,10 @@ from kefu.domain.html import sanitize_html
 from kefu.domain.permissions import Perm
 from kefu.domain.ticket_number import format_number
 from kefu.domain.ticket_status import status_after_message
-from kefu.events.bus import DESK_STREAM, Event, ticket_stream
+from kefu.events.bus import DESK_STREAM
 from kefu.store.models import Attachment, Message, Ticket
 from kefu.store.repositories import tickets as repo
-from kefu.store.serialize import message_view
+from kefu.store.serialize import iso, message_view
 
 MAX_BODY_CHARS = 20_000
 
@@ -164,13 +164,6 @@ async def do_add_message(
             before={"status": before},
             after={"status": new_status.value, "cause": f"message {msg.id}"},
         )
-        uow.emit(
-            Event(
-                "ticket.updated",
-                (DESK_STREAM, ticket_stream(ticket.id)),
-                {"ticket_id": ticket.id, "changes": {"status": new_status.value}},
-            )
-        )
     uow.audit(
         "message.create" if direction != Direction.INTERNAL else "note.create",
         "message",
@@ -178,13 +171,18 @@ async def do_add_message(
         after={"ticket_id": ticket.id, "direction": direction.value, "channel": data.channel},
     )
     posted = PostedMessage(msg, attachments, created=True)
-    uow.emit(
-        Event(
-            "message.created",
-            (DESK_STREAM, ticket_stream(ticket.id)),
-            {"message": posted.view()},
-            public=direction != Direction.INTERNAL,
-        )
+    # What the message changed on the ticket travels with it, so live views stay exact.
+    ticket_changes = {
+        "status": ticket.status,
+        "updated_at": iso(ticket.updated_at),
+        "first_response_at": iso(ticket.first_response_at),
+    }
+    uow.ticket_event(
+        ticket,
+        "message.created",
+        {"message": posted.view(), "ticket": ticket_changes},
+        public=direction != Direction.INTERNAL,
+        also=(DESK_STREAM,) if new_status is not None else (),
     )
     return posted
 

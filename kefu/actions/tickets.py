@@ -9,13 +9,13 @@ from sqlalchemy import delete
 
 from kefu.actions.messages import MessageInput, PostedMessage, do_add_message
 from kefu.actions.unit_of_work import UnitOfWork
-from kefu.domain.enums import Direction, Priority, TicketStatus
+from kefu.domain.enums import Channel, Direction, Priority, TicketStatus
 from kefu.domain.errors import InvalidInput, PermissionDenied
 from kefu.domain.permissions import Perm, has
 from kefu.domain.tags import normalize_tags
 from kefu.domain.ticket_number import format_number
 from kefu.domain.ticket_status import check_transition
-from kefu.events.bus import DESK_STREAM, Event, customer_stream, ticket_stream
+from kefu.events.bus import DESK_STREAM, QUEUE_STREAM, agent_stream, customer_stream
 from kefu.store.models import Agent, Escalation, Ticket, TicketTag
 from kefu.store.repositories import people
 from kefu.store.repositories import tickets as repo
@@ -36,11 +36,7 @@ class TicketInput:
     tags: tuple[str, ...] = field(default_factory=tuple)
 
 
-def _streams(ticket: Ticket) -> tuple[str, ...]:
-    return (DESK_STREAM, ticket_stream(ticket.id), customer_stream(ticket.customer_id))
-
-
-def _changed(
+async def _changed(
     uow: UnitOfWork,
     ticket: Ticket,
     action: str,
@@ -48,15 +44,22 @@ def _changed(
     after: dict[str, Any],
     public: bool = True,
 ) -> None:
+    """Audit a change and send everyone watching the ticket its new state."""
     ticket.updated_at = uow.now()
     uow.audit(action, "ticket", ticket.id, before=before, after=after)
-    uow.emit(
-        Event(
-            "ticket.updated",
-            _streams(ticket),
-            {"ticket_id": ticket.id, "changes": after},
-            public=public,
-        )
+    await uow.session.flush()
+    tags = (await repo.tags_of(uow.session, [ticket.id])).get(ticket.id, [])
+    also = [DESK_STREAM, customer_stream(ticket.customer_id)]
+    if ticket.assignee_id is not None:
+        also.append(agent_stream(ticket.assignee_id))
+    if before.get("assignee_id") not in (None, ticket.assignee_id):
+        also.append(agent_stream(before["assignee_id"]))
+    uow.ticket_event(
+        ticket,
+        "ticket.updated",
+        {"ticket": ticket_view(ticket, tags)},
+        public=public,
+        also=tuple(also),
     )
 
 
@@ -109,7 +112,12 @@ async def do_create_ticket(uow: UnitOfWork, data: TicketInput) -> CreatedTicket:
             "priority": ticket.priority,
         },
     )
-    uow.emit(Event("ticket.created", _streams(ticket), {"ticket": ticket_view(ticket, tags)}))
+    also = [DESK_STREAM, customer_stream(ticket.customer_id)]
+    if ticket.channel == Channel.WEB_CHAT.value:
+        also.append(QUEUE_STREAM)
+    uow.ticket_event(
+        ticket, "ticket.created", {"ticket": ticket_view(ticket, tags)}, also=tuple(also)
+    )
     first = await do_add_message(uow, ticket, Direction.INBOUND, data.message)
     return CreatedTicket(ticket, tags, first)
 
@@ -128,7 +136,9 @@ async def do_change_status(uow: UnitOfWork, ticket: Ticket, status: TicketStatus
         ticket.closed_at = now
     elif current == TicketStatus.SOLVED:
         ticket.solved_at = None
-    _changed(uow, ticket, "ticket.status", {"status": current.value}, {"status": status.value})
+    await _changed(
+        uow, ticket, "ticket.status", {"status": current.value}, {"status": status.value}
+    )
     return ticket
 
 
@@ -172,7 +182,7 @@ async def do_assign(
         ticket.team_id = team_id
     after = {"assignee_id": ticket.assignee_id, "team_id": ticket.team_id}
     if before != after:
-        _changed(uow, ticket, "ticket.assign", before, after, public=False)
+        await _changed(uow, ticket, "ticket.assign", before, after)
     return ticket
 
 
@@ -207,7 +217,7 @@ async def do_escalate(uow: UnitOfWork, ticket: Ticket, reason: str) -> Escalatio
     )
     uow.session.add(esc)
     await uow.session.flush()
-    _changed(
+    await _changed(
         uow,
         ticket,
         "ticket.escalate",
@@ -242,7 +252,7 @@ async def do_merge(uow: UnitOfWork, source: Ticket, target: Ticket) -> Ticket:
     uow.session.add_all(
         TicketTag(ticket_id=target.id, tag=t) for t in src_tags if t not in tgt_tags
     )
-    _changed(
+    await _changed(
         uow,
         source,
         "ticket.merge",
@@ -275,7 +285,7 @@ async def do_set_tags(
             delete(TicketTag).where(TicketTag.ticket_id == ticket.id, TicketTag.tag.in_(to_remove))
         )
     uow.session.add_all(TicketTag(ticket_id=ticket.id, tag=t) for t in new - current)
-    _changed(
+    await _changed(
         uow, ticket, "ticket.tags", {"tags": sorted(current)}, {"tags": sorted(new)}, public=False
     )
     return sorted(new)
@@ -298,7 +308,7 @@ async def do_update_ticket(uow: UnitOfWork, ticket: Ticket, changes: dict[str, A
         setattr(ticket, key, value.value if isinstance(value, Priority) else value)
     after = {k: getattr(ticket, k) for k in changes}
     if before != after:
-        _changed(uow, ticket, "ticket.update", before, after)
+        await _changed(uow, ticket, "ticket.update", before, after)
     return ticket
 
 

@@ -19,10 +19,10 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kefu.domain.permissions import Perm, Principal, PrincipalKind, require
-from kefu.events.bus import Event, EventBus
+from kefu.events.bus import Event, EventBus, ticket_stream
 from kefu.store.db import GATE_KEY, WRITE_OPTION
 from kefu.store.files import FileStore
-from kefu.store.models import AuditEntry, IdempotencyRecord, utcnow
+from kefu.store.models import AuditEntry, IdempotencyRecord, Ticket, TicketEvent, utcnow
 from kefu.store.write_gate import WriteGate
 
 
@@ -51,6 +51,7 @@ class UnitOfWork:
         self._session: AsyncSession | None = None
         self._gate: WriteGate = WriteGate()
         self._audit_rows: list[dict[str, Any]] = []
+        self._ticket_event_rows: list[dict[str, Any]] = []
 
     @property
     def session(self) -> AsyncSession:
@@ -80,9 +81,12 @@ class UnitOfWork:
         session = self.session
         try:
             if exc_type is None:
-                if self._audit_rows:
+                if self._audit_rows or self._ticket_event_rows:
                     await session.flush()
+                if self._audit_rows:
                     await session.execute(insert(AuditEntry), self._audit_rows)
+                if self._ticket_event_rows:
+                    await session.execute(insert(TicketEvent), self._ticket_event_rows)
                 await session.commit()
             else:
                 await session.rollback()
@@ -91,6 +95,7 @@ class UnitOfWork:
             self._gate.release()
             self._session = None
             self._audit_rows = []
+            self._ticket_event_rows = []
         if exc_type is None and self.events:
             await self.deps.bus.publish(self.events)
 
@@ -134,7 +139,39 @@ class UnitOfWork:
         )
 
     def emit(self, event: Event) -> None:
+        """Publish after commit, not stored: for desk-wide notices (presence, new agents…)."""
         self.events.append(event)
+
+    def ticket_event(
+        self,
+        ticket: Ticket,
+        type: str,
+        payload: dict[str, Any],
+        *,
+        public: bool = True,
+        also: tuple[str, ...] = (),
+    ) -> Event:
+        """Store an event in the ticket's log with the next `seq`, and publish it after commit
+        on the ticket's stream (and on `also`).
+
+        The caller holds the ticket's row lock (or created the ticket in this unit of work), so
+        seqs are gapless and committed in order.
+        """
+        seq = (ticket.event_seq or 0) + 1
+        ticket.event_seq = seq
+        self._ticket_event_rows.append(
+            {
+                "ticket_id": ticket.id,
+                "seq": seq,
+                "type": type,
+                "payload": payload,
+                "public": public,
+                "created_at": self.now(),
+            }
+        )
+        event = Event(type, (ticket_stream(ticket.id), *also), payload, public=public, seq=seq)
+        self.events.append(event)
+        return event
 
     def remember_response(
         self, principal: str, key: str, fingerprint: str, status_code: int, response: Any

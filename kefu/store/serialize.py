@@ -20,7 +20,7 @@ from kefu.store.models import (
 )
 
 
-def _ts(value: datetime | None) -> str | None:
+def iso(value: datetime | None) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value is not None else None
 
 
@@ -40,11 +40,11 @@ def ticket_view(ticket: Ticket, tags: list[str]) -> dict[str, Any]:
         "tags": sorted(tags),
         "escalation_level": ticket.escalation_level,
         "merged_into": format_number(ticket.merged_into_id) if ticket.merged_into_id else None,
-        "created_at": _ts(ticket.created_at),
-        "updated_at": _ts(ticket.updated_at),
-        "first_response_at": _ts(ticket.first_response_at),
-        "solved_at": _ts(ticket.solved_at),
-        "closed_at": _ts(ticket.closed_at),
+        "created_at": iso(ticket.created_at),
+        "updated_at": iso(ticket.updated_at),
+        "first_response_at": iso(ticket.first_response_at),
+        "solved_at": iso(ticket.solved_at),
+        "closed_at": iso(ticket.closed_at),
     }
 
 
@@ -71,7 +71,7 @@ def message_view(msg: Message, attachments: list[Attachment]) -> dict[str, Any]:
         "html": msg.html,
         "channel": msg.channel,
         "external_id": msg.external_id,
-        "created_at": _ts(msg.created_at),
+        "created_at": iso(msg.created_at),
         "attachments": [attachment_view(a) for a in attachments],
     }
 
@@ -92,8 +92,8 @@ def customer_view(customer: Customer, identities: list[CustomerIdentity]) -> dic
         "flags": list(customer.flags),
         "account_manager_id": customer.account_manager_id,
         "identities": [identity_view(i) for i in identities],
-        "created_at": _ts(customer.created_at),
-        "updated_at": _ts(customer.updated_at),
+        "created_at": iso(customer.created_at),
+        "updated_at": iso(customer.updated_at),
     }
 
 
@@ -129,8 +129,8 @@ def token_view(token: ApiToken) -> dict[str, Any]:
         "agent_id": token.agent_id,
         "name": token.name,
         "scopes": token.scopes,
-        "created_at": _ts(token.created_at),
-        "revoked_at": _ts(token.revoked_at),
+        "created_at": iso(token.created_at),
+        "revoked_at": iso(token.revoked_at),
     }
 
 
@@ -140,14 +140,14 @@ def escalation_view(esc: Escalation) -> dict[str, Any]:
         "reason": esc.reason,
         "by_kind": esc.by_kind,
         "by_id": esc.by_id,
-        "created_at": _ts(esc.created_at),
+        "created_at": iso(esc.created_at),
     }
 
 
 def audit_view(entry: AuditEntry) -> dict[str, Any]:
     return {
         "id": entry.id,
-        "at": _ts(entry.at),
+        "at": iso(entry.at),
         "actor_kind": entry.actor_kind,
         "actor_id": entry.actor_id,
         "action": entry.action,

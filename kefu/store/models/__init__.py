@@ -10,7 +10,14 @@ from kefu.store.models.people import (
     Team,
     agent_teams,
 )
-from kefu.store.models.tickets import Attachment, Escalation, Message, Ticket, TicketTag
+from kefu.store.models.tickets import (
+    Attachment,
+    Escalation,
+    Message,
+    Ticket,
+    TicketEvent,
+    TicketTag,
+)
 
 __all__ = [
     "Agent",
@@ -25,6 +32,7 @@ __all__ = [
     "Message",
     "Team",
     "Ticket",
+    "TicketEvent",
     "TicketTag",
     "agent_teams",
     "utcnow",

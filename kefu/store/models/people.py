@@ -55,6 +55,11 @@ class Agent(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Presence: last heartbeat of any connection, last sign of the person at the keyboard, and
+    # whether the current "away" was set by inactivity (activity then brings them back).
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_active_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    auto_away: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     teams: Mapped[list[Team]] = relationship(
         secondary=agent_teams, back_populates="members", lazy="raise"
@@ -87,6 +92,8 @@ class Customer(Base):
     account_manager_id: Mapped[int | None] = mapped_column(
         ForeignKey("agents.id", ondelete="SET NULL"), nullable=True
     )
+    # An email a visitor typed into the chat widget: unverified, so not an identity.
+    contact_email: Mapped[str | None] = mapped_column(String(254), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

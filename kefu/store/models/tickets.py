@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kefu.store.models.base import Base, BigId, UTCDateTime, utcnow
+from kefu.store.models.base import Base, BigId, Json, UTCDateTime, utcnow
 
 
 class Ticket(Base):
@@ -40,6 +41,11 @@ class Ticket(Base):
     first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     solved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The last seq of the ticket's event log (see TicketEvent); bumped under the row lock.
+    event_seq: Mapped[int] = mapped_column(BigId, default=0, server_default="0")
+    # Read receipts: the newest message each side has seen.
+    customer_read_message_id: Mapped[int | None] = mapped_column(BigId, nullable=True)
+    agent_read_message_id: Mapped[int | None] = mapped_column(BigId, nullable=True)
 
 
 class TicketTag(Base):
@@ -67,6 +73,24 @@ class Message(Base):
     html: Mapped[str | None] = mapped_column(Text, nullable=True)  # sanitised
     channel: Mapped[str] = mapped_column(String(16))
     external_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the after-storage enrichment (language, intent, duplicates …) finished; NULL: pending.
+    enriched_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class TicketEvent(Base):
+    """A ticket's event log: what live clients were sent, numbered 1, 2, 3 … per ticket, so a
+    client that reconnects gets exactly what it missed."""
+
+    __tablename__ = "ticket_events"
+
+    ticket_id: Mapped[int] = mapped_column(
+        ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
+    type: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]] = mapped_column(Json)
+    public: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
