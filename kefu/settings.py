@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
     cookie_secure: bool = False
+    # How often each process sweeps presence (idle → away, silent → offline) and re-runs
+    # enrichment a crash left pending; 0 turns the sweeps off.
+    sweep_seconds: float = Field(default=10.0, ge=0)
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

@@ -114,6 +114,7 @@ def settings_for(url: str, data_dir: Path, backend: str) -> Settings:
         customer_token_secret=CUSTOMER_SECRET,
         log_json=False,
         db_pool_size=5,
+        sweep_seconds=0,
     )
 
 

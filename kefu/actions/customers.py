@@ -158,3 +158,23 @@ async def do_update_customer(
             Event("customer.updated", (DESK_STREAM,), {"customer_id": customer.id}, public=False)
         )
     return customer
+
+
+async def do_start_visitor(uow: UnitOfWork, email: str, name: str) -> Customer:
+    """A chat visitor who is not logged in: a new customer with the email they typed.
+
+    The email is unverified, so it is kept as a contact address, never as an identity: typing
+    someone else's address must not open their conversations.
+    """
+    _, address = normalize_identity("email", email)
+    customer = Customer(
+        name=name.strip()[:128],
+        contact_email=address,
+        flags=["visitor"],
+        created_at=uow.now(),
+        updated_at=uow.now(),
+    )
+    uow.session.add(customer)
+    await uow.session.flush()
+    uow.audit("customer.visitor", "customer", customer.id, after={"contact_email": address})
+    return customer

@@ -88,7 +88,10 @@ async def do_add_message(
         uow.require(Perm.NOTES_WRITE)
     else:
         uow.require(Perm.TICKETS_WRITE)
-    body = data.body.strip()
+    body, html = data.body.strip(), data.html
+    if direction == Direction.INBOUND:
+        screened = uow.deps.pipeline.screen(body, html)
+        body, html = screened.body, screened.html
     if not body and not data.attachments:
         raise InvalidInput("a message needs a body or an attachment")
     if len(body) > MAX_BODY_CHARS:
@@ -114,7 +117,7 @@ async def do_add_message(
         author_kind=author_kind,
         author_id=author_id,
         body=body,
-        html=sanitize_html(data.html) if data.html else None,
+        html=sanitize_html(html) if html else None,
         channel=data.channel,
         external_id=data.external_id,
     )
@@ -170,6 +173,11 @@ async def do_add_message(
         msg.id,
         after={"ticket_id": ticket.id, "direction": direction.value, "channel": data.channel},
     )
+    if direction == Direction.INBOUND:
+        if uow.deps.pipeline.enriches:
+            uow.to_enrich.append(msg.id)
+        else:
+            msg.enriched_at = now
     posted = PostedMessage(msg, attachments, created=True)
     # What the message changed on the ticket travels with it, so live views stay exact.
     ticket_changes = {

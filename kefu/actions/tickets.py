@@ -54,6 +54,8 @@ async def _changed(
         also.append(agent_stream(ticket.assignee_id))
     if before.get("assignee_id") not in (None, ticket.assignee_id):
         also.append(agent_stream(before["assignee_id"]))
+    if "assignee_id" in before and ticket.channel == Channel.WEB_CHAT.value:
+        also.append(QUEUE_STREAM)  # waiting chats: taken, or back in the queue
     uow.ticket_event(
         ticket,
         "ticket.updated",

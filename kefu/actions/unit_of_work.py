@@ -10,7 +10,7 @@ actions queued; an exception rolls everything back and publishes nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
 from typing import Any
@@ -24,6 +24,7 @@ from kefu.store.db import GATE_KEY, WRITE_OPTION
 from kefu.store.files import FileStore
 from kefu.store.models import AuditEntry, IdempotencyRecord, Ticket, TicketEvent, utcnow
 from kefu.store.write_gate import WriteGate
+from kefu.triage.pipeline import InboundPipeline
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class ActionDeps:
     sessionmaker: async_sessionmaker[AsyncSession]
     bus: EventBus
     files: FileStore
+    pipeline: InboundPipeline = field(default_factory=InboundPipeline)
 
 
 class UnitOfWork:
@@ -52,6 +54,7 @@ class UnitOfWork:
         self._gate: WriteGate = WriteGate()
         self._audit_rows: list[dict[str, Any]] = []
         self._ticket_event_rows: list[dict[str, Any]] = []
+        self.to_enrich: list[int] = []  # inbound messages for the pipeline's enrichers
 
     @property
     def session(self) -> AsyncSession:
@@ -98,6 +101,10 @@ class UnitOfWork:
             self._ticket_event_rows = []
         if exc_type is None and self.events:
             await self.deps.bus.publish(self.events)
+        if exc_type is None and self.to_enrich:
+            from kefu.actions.enrichment import mark_enriched
+
+            self.deps.pipeline.after_commit(self.to_enrich, mark_enriched(self.deps))
 
     # -- helpers for actions ------------------------------------------------------------
     def now(self) -> datetime:

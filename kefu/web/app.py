@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
 from kefu import __version__
+from kefu.actions.sweeps import sweep_forever
 from kefu.actions.unit_of_work import ActionDeps
 from kefu.events.bus import EventBus, InProcessBus
 from kefu.settings import Settings
@@ -15,7 +17,16 @@ from kefu.store.db import make_engine, make_sessionmaker
 from kefu.store.files import FileStore
 from kefu.web import problems
 from kefu.web.request_context import RequestContextMiddleware
-from kefu.web.routes import auth, customers, health, pages, staff, ticket_actions, tickets
+from kefu.web.routes import (
+    auth,
+    chat,
+    customers,
+    health,
+    pages,
+    staff,
+    ticket_actions,
+    tickets,
+)
 from kefu.web.state import AppState
 from kefu.web.token_cache import TokenCache
 
@@ -45,9 +56,18 @@ def create_app(settings: Settings | None = None, bus: EventBus | None = None) ->
             deps=ActionDeps(sessionmaker=sessionmaker, bus=event_bus, files=files),
             tokens=TokenCache(settings.token_cache_seconds),
         )
+        sweeper = (
+            asyncio.create_task(sweep_forever(app.state.kefu.deps, settings.sweep_seconds))
+            if settings.sweep_seconds > 0
+            else None
+        )
         try:
             yield
         finally:
+            if sweeper is not None:
+                sweeper.cancel()
+                await asyncio.gather(sweeper, return_exceptions=True)
+            await app.state.kefu.deps.pipeline.drain()
             await event_bus.close()
             await engine.dispose()
 
@@ -58,7 +78,7 @@ def create_app(settings: Settings | None = None, bus: EventBus | None = None) ->
         lifespan=lifespan,
     )
     problems.install(app)
-    for module in (tickets, ticket_actions, customers, staff, auth, health, pages):
+    for module in (tickets, ticket_actions, customers, staff, auth, health, pages, chat):
         app.include_router(module.router)
     app.include_router(ticket_actions.attachments)
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)

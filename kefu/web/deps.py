@@ -48,7 +48,7 @@ async def get_session(state: StateDep) -> AsyncIterator[AsyncSession]:
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 
 
-async def _token_principal(state: AppState, token: str) -> Principal:
+async def token_principal(state: AppState, token: str) -> Principal:
     digest = hash_api_token(token)
     cached = state.tokens.tokens.get(digest)
     if cached is not None:
@@ -74,7 +74,7 @@ async def _token_principal(state: AppState, token: str) -> Principal:
     return principal
 
 
-async def _customer_principal(state: AppState, token: str) -> Principal:
+async def customer_principal(state: AppState, token: str) -> Principal:
     claim = customer_token.verify(token, state.settings.customer_token_secret, int(time.time()))
     key = f"customer:{claim.uid}"
     cached = state.tokens.agents.get(key)
@@ -87,7 +87,7 @@ async def _customer_principal(state: AppState, token: str) -> Principal:
     return principal
 
 
-async def _session_principal(state: AppState, agent_id: int) -> Principal:
+async def session_principal(state: AppState, agent_id: int) -> Principal:
     key = f"agent:{agent_id}"
     cached = state.tokens.agents.get(key)
     if cached is not None:
@@ -110,9 +110,9 @@ async def get_principal(
     if bearer is not None:
         token = bearer.credentials.strip()
         if token.startswith(TOKEN_PREFIX):
-            return await _token_principal(state, token)
+            return await token_principal(state, token)
         if token.startswith(customer_token.VERSION + "."):
-            return await _customer_principal(state, token)
+            return await customer_principal(state, token)
         raise NotAuthenticated("unrecognised bearer token (expected kefu_… or v1.…)")
     if cookie:
         claim = sessions.read_session(state.settings.secret_key, cookie, int(time.time()))
@@ -124,7 +124,7 @@ async def get_principal(
             raise PermissionDenied(
                 f"missing or wrong {sessions.CSRF_HEADER} header (get it from /api/v1/auth/session)"
             )
-        return await _session_principal(state, claim.agent_id)
+        return await session_principal(state, claim.agent_id)
     raise NotAuthenticated(
         "authenticate with a session cookie, an API token or a signed customer token"
     )

@@ -58,3 +58,23 @@ def check_csrf(secret: str, session_value: str, header: str | None) -> bool:
 def _same(expected: str, given: str) -> bool:
     # Bytes, because compare_digest raises TypeError for str with non-ASCII characters.
     return hmac.compare_digest(expected.encode(), given.encode("utf-8", "replace"))
+
+
+def make_visitor_token(secret: str, customer_id: int, expires_at: int) -> str:
+    """Lets a chat visitor (no account, just an email) come back to their conversation."""
+    payload = f"vt1.{customer_id}.{expires_at}"
+    return f"{payload}.{_mac(secret, 'visitor', payload)}"
+
+
+def read_visitor_token(secret: str, value: str, now: int) -> int | None:
+    parts = value.split(".")
+    if len(parts) != 4 or parts[0] != "vt1":
+        return None
+    payload = ".".join(parts[:3])
+    if not _same(_mac(secret, "visitor", payload), parts[3]):
+        return None
+    try:
+        customer_id, expires_at = int(parts[1]), int(parts[2])
+    except ValueError:
+        return None
+    return customer_id if expires_at > now else None

@@ -1,0 +1,36 @@
+"""Periodic work every app process does: presence and pending enrichment.
+
+Each sweep is idempotent, so all processes may run it; no leader is needed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+
+from kefu.actions.enrichment import enrich_pending
+from kefu.actions.presence import do_sweep_presence
+from kefu.actions.unit_of_work import ActionDeps, UnitOfWork
+from kefu.domain.permissions import SYSTEM
+from kefu.store.models import utcnow
+
+log = logging.getLogger("kefu.sweeps")
+ENRICH_GRACE = timedelta(seconds=30)
+
+
+async def sweep_once(deps: ActionDeps) -> None:
+    async with UnitOfWork(deps, SYSTEM) as uow:
+        await do_sweep_presence(uow, uow.now())
+    await enrich_pending(deps, utcnow() - ENRICH_GRACE)
+
+
+async def sweep_forever(deps: ActionDeps, interval: float) -> None:
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            await sweep_once(deps)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("sweep failed; trying again next time")

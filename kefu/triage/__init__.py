@@ -1,0 +1,1 @@
+"""Triage: what happens to every inbound customer message, on every channel."""

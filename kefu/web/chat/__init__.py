@@ -1,0 +1,1 @@
+"""Live chat over WebSockets (docs/chat-protocol.md)."""
