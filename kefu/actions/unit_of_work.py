@@ -54,6 +54,7 @@ class UnitOfWork:
         self._gate: WriteGate = WriteGate()
         self._audit_rows: list[dict[str, Any]] = []
         self._ticket_event_rows: list[dict[str, Any]] = []
+        self._last_seq: dict[int, tuple[Ticket, int]] = {}  # ticket id → (ticket, newest seq)
         self.to_enrich: list[int] = []  # inbound messages for the pipeline's enrichers
 
     @property
@@ -84,6 +85,8 @@ class UnitOfWork:
         session = self.session
         try:
             if exc_type is None:
+                for ticket, seq in self._last_seq.values():
+                    ticket.event_seq = seq  # one UPDATE, with the ticket's other changes
                 if self._audit_rows or self._ticket_event_rows:
                     await session.flush()
                 if self._audit_rows:
@@ -99,6 +102,7 @@ class UnitOfWork:
             self._session = None
             self._audit_rows = []
             self._ticket_event_rows = []
+            self._last_seq = {}
         if exc_type is None and self.events:
             await self.deps.bus.publish(self.events)
         if exc_type is None and self.to_enrich:
@@ -164,8 +168,9 @@ class UnitOfWork:
         The caller holds the ticket's row lock (or created the ticket in this unit of work), so
         seqs are gapless and committed in order.
         """
-        seq = (ticket.event_seq or 0) + 1
-        ticket.event_seq = seq
+        pending = self._last_seq.get(ticket.id)
+        seq = (pending[1] if pending else ticket.event_seq or 0) + 1
+        self._last_seq[ticket.id] = (ticket, seq)
         self._ticket_event_rows.append(
             {
                 "ticket_id": ticket.id,
