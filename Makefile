@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck pytest install dev clean bench docs
+.PHONY: run test lint typecheck pytest browser install dev clean bench docs
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("kefu needs Python >= 3.11") if sys.version_info < (3, 11) else None'
@@ -40,8 +40,20 @@ lint: $(DEV_STAMP)
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
 
-pytest: $(DEV_STAMP)
+pytest: $(DEV_STAMP) browser
 	$(BIN)/pytest -q
+
+## Debian's Chromium for the browser tests (tests/browser): installed when missing, as root
+browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "installing Debian's chromium for the browser tests"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq </dev/null && \
+		apt-get install -y -qq --no-install-recommends chromium </dev/null >/dev/null; \
+	else \
+		echo "note: /usr/bin/chromium is missing and this is not root: browser tests will skip"; \
+	fi
 
 bench: $(DEV_STAMP)
 	$(BIN)/python bench/ticket_ingest.py

@@ -20,6 +20,7 @@ from kefu.web.request_context import RequestContextMiddleware
 from kefu.web.routes import (
     auth,
     chat,
+    chat_pages,
     customers,
     health,
     pages,
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None, bus: EventBus | None = None) ->
     problems.install(app)
     for module in (tickets, ticket_actions, customers, staff, auth, health, pages, chat):
         app.include_router(module.router)
+    app.include_router(chat_pages.router)
     app.include_router(ticket_actions.attachments)
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
     return app

@@ -67,7 +67,7 @@ async def token_principal(state: AppState, token: str) -> Principal:
         agent.id,
         Role(agent.role),
         frozenset(token_row.scopes) if token_row.scopes is not None else None,
-        name=f"{agent.name} ({token_row.name})",
+        name=agent.name,
         token_id=token_row.id,
     )
     state.tokens.tokens.put(digest, principal)

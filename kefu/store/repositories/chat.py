@@ -23,9 +23,13 @@ def _chats() -> Select[Ticket]:
 
 
 async def open_chats_of_customer(session: AsyncSession, customer_id: int) -> list[Ticket]:
+    """The customer's chats that are not closed (solved ones too: the history stays visible)."""
     stmt = (
         _chats()
-        .where(Ticket.customer_id == customer_id, Ticket.status.in_(OPEN_CHAT))
+        .where(
+            Ticket.customer_id == customer_id,
+            Ticket.status.in_((*OPEN_CHAT, TicketStatus.SOLVED.value)),
+        )
         .order_by(Ticket.id)
     )
     return list((await session.execute(stmt)).scalars())

@@ -35,7 +35,7 @@ from kefu.domain.rate_limit import TokenBucket
 from kefu.domain.ticket_number import format_number
 from kefu.events.bus import QUEUE_STREAM, Event, agent_stream, customer_stream, ticket_stream
 from kefu.logs import bind_request_id
-from kefu.store.models import Agent
+from kefu.store.models import Agent, Ticket
 from kefu.store.repositories import chat as chat_repo
 from kefu.store.repositories import tickets as repo
 from kefu.web.chat.hello import Caller
@@ -47,6 +47,7 @@ log = logging.getLogger("kefu.chat")
 SEND_RATE, SEND_BURST = 5.0, 20.0  # messages per second per connection
 FRAME_RATE, FRAME_BURST = 30.0, 60.0  # any frame
 HEARTBEAT_WRITE_SECONDS = 15.0  # presence is written at most this often per connection
+ACTIVE_WRITE_SECONDS = 1.0  # … and at most this often when the agent is active
 
 _ERROR_CODES: dict[type[KefuError], str] = {
     NotFound: "not_found",
@@ -91,10 +92,14 @@ class ChatConnection:
         async with self.send_lock:
             await self.ws.send_text(_dumps(obj))
 
-    async def error(self, code: str, detail: str, cid: str | None = None) -> None:
+    async def error(
+        self, code: str, detail: str, cid: str | None = None, conversation: str | None = None
+    ) -> None:
         frame: dict[str, Any] = {"type": "error", "code": code, "detail": detail}
         if cid is not None:
             frame["cid"] = cid
+        if conversation is not None:
+            frame["conversation"] = conversation
         await self.send(frame)
 
     def uow(self) -> UnitOfWork:
@@ -174,7 +179,13 @@ class ChatConnection:
                 await self.error(exc.code, exc.detail, exc.cid)
             except KefuError as exc:
                 cid = frame.cid if isinstance(frame, frames.Send) else None
-                await self.error(_ERROR_CODES.get(type(exc), "invalid"), exc.detail, cid)
+                conv = getattr(frame, "conversation", None)
+                await self.error(
+                    _ERROR_CODES.get(type(exc), "invalid"),
+                    exc.detail,
+                    cid,
+                    format_number(conv) if isinstance(conv, int) else None,
+                )
             except WebSocketDisconnect:
                 return
             except Exception:
@@ -263,7 +274,7 @@ class ChatConnection:
         now = time.monotonic()
         if not force and not active and now - self.last_beat < HEARTBEAT_WRITE_SECONDS:
             return
-        if not force and active and now - self.last_beat < 1.0:
+        if not force and active and now - self.last_beat < ACTIVE_WRITE_SECONDS:
             return
         self.last_beat = now
         async with self.uow() as uow:
@@ -281,24 +292,33 @@ class ChatConnection:
         if ticket_id in self.convs:
             return
         await self.sub.add(ticket_stream(ticket_id))
-        async with self.state.sessionmaker() as session:
-            ticket = await repo.get_ticket(session, ticket_id)
-            if not self.agent and ticket.customer_id != self.principal.id:
-                await self.sub.remove(ticket_stream(ticket_id))
-                raise NotFound(f"conversation {format_number(ticket_id)} does not exist")
-            conv = await load_conversation(session, ticket, customer=not self.agent)
+        try:
+            async with self.state.sessionmaker() as session:
+                ticket = await repo.get_ticket(session, ticket_id)
+                self._check_access(ticket)
+                conv = await load_conversation(session, ticket, customer=not self.agent)
+        except BaseException:
+            # Not followed after all (no such ticket, not the caller's): stop listening, or the
+            # events of whoever's chat has (or later gets) that number would arrive here.
+            await self.sub.remove(ticket_stream(ticket_id))
+            raise
         self.convs[ticket_id] = conv["seq"]
         await self.send({"type": "conversation", **conv})
+
+    def _check_access(self, ticket: Ticket) -> None:
+        if not self.agent and ticket.customer_id != self.principal.id:
+            raise NotFound(f"conversation {format_number(ticket.id)} does not exist")
 
     async def _resume(self, ticket_id: int, after: int) -> None:
         async with self.lock:
             if ticket_id not in self.convs:
                 await self.sub.add(ticket_stream(ticket_id))
-                async with self.state.sessionmaker() as session:
-                    ticket = await repo.get_ticket(session, ticket_id)
-                if not self.agent and ticket.customer_id != self.principal.id:
-                    await self.sub.remove(ticket_stream(ticket_id))
-                    raise NotFound(f"conversation {format_number(ticket_id)} does not exist")
+                try:
+                    async with self.state.sessionmaker() as session:
+                        self._check_access(await repo.get_ticket(session, ticket_id))
+                except BaseException:
+                    await self.sub.remove(ticket_stream(ticket_id))  # as in _follow_locked
+                    raise
                 self.convs[ticket_id] = after
             elif after < self.convs[ticket_id]:
                 self.convs[ticket_id] = after
@@ -375,7 +395,11 @@ class ChatConnection:
             await self._queue_update(event.type, ticket)
             if ticket.get("assignee_id") == self.principal.id and tid not in self.convs:
                 await self._follow_locked(tid)
-        elif event.type == "ticket.created" and tid not in self.convs:
+        elif (
+            event.type == "ticket.created"
+            and tid not in self.convs
+            and ticket.get("customer_id") == self.principal.id
+        ):
             await self._follow_locked(tid)  # the customer opened a chat elsewhere
 
     async def _queue_update(self, kind: str, ticket: dict[str, Any]) -> None:
