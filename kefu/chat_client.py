@@ -22,6 +22,8 @@ from websockets.exceptions import ConnectionClosed
 
 from kefu.domain.chat_state import apply_event
 
+RETRY_SECONDS = 0.5
+
 
 @dataclass
 class Pending:
@@ -48,6 +50,7 @@ class ChatClient:
     _cids: itertools.count[int] = field(default_factory=itertools.count)
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
     _closing: bool = False
+    _tasks: set[asyncio.Future[None]] = field(default_factory=set)
     me: dict[str, Any] = field(default_factory=dict)
 
     # -- connection ------------------------------------------------------------------------
@@ -141,9 +144,19 @@ class ChatClient:
                 self.queue.pop(ticket["number"], None)
         elif kind == "error":
             self.errors.append(frame)
+            item = self.pending.get(frame.get("cid", ""))
+            if frame.get("code") == "rate_limited" and item is not None:
+                # Not stored: send it again once the rate allows, with the same cid.
+                asyncio.get_running_loop().call_later(RETRY_SECONDS, self._retry, item)
         if self.on_frame is not None:
             self.on_frame(frame)
         self._changed.set()
+
+    def _retry(self, item: Pending) -> None:
+        if item.cid in self.pending and not self._closing:
+            task = asyncio.ensure_future(self._send_pending(item))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
 
     async def _raw(self, frame: dict[str, Any]) -> None:
         await self._ws.send(orjson.dumps(frame).decode())

@@ -19,6 +19,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path("var")
     database_url: str = ""  # default: SQLite file under data_dir
     database_schema: str | None = None  # PostgreSQL only: the schema kefu's tables live in
+    redis_url: str | None = None  # set: live events go between app processes through Redis
     secret_key: str = DEV_SECRET
     customer_token_secret: str = DEV_CUSTOMER_SECRET
     session_max_age_seconds: int = 12 * 3600

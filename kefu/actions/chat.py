@@ -60,7 +60,9 @@ async def do_chat_message(
             raise InvalidInput("say which conversation the message is for")
         found = await chat_repo.latest_open_chat(uow.session, uow.actor.id)
         if found is None:
-            subject = " ".join(body.split())[:SUBJECT_CHARS] or "Chat"
+            # From the text as it will be stored: screening may have redacted a secret.
+            screened = uow.deps.pipeline.screen(body.strip(), None).body
+            subject = " ".join(screened.split())[:SUBJECT_CHARS] or "Chat"
             created = await do_create_ticket(
                 uow, TicketInput(customer_id=uow.actor.id, subject=subject, message=data)
             )
@@ -86,7 +88,9 @@ async def do_mark_read(uow: UnitOfWork, ticket: Ticket, message_id: int) -> bool
         return False
     ids = await repo.merged_ids(uow.session, ticket.id)
     message = await uow.session.get(Message, message_id)
-    if message is None or message.ticket_id not in ids:
+    hidden = message is not None and uow.actor.is_customer and message.direction == "internal"
+    if message is None or message.ticket_id not in ids or hidden:
+        # A customer cannot tell an internal note's id from any other id that is not theirs.
         raise NotFound(f"message {message_id} is not in {format_number(ticket.id)}")
     setattr(ticket, column, message_id)
     uow.ticket_event(ticket, "message.read", {"reader": reader, "message_id": message_id})

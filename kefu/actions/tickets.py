@@ -19,7 +19,7 @@ from kefu.events.bus import DESK_STREAM, QUEUE_STREAM, agent_stream, customer_st
 from kefu.store.models import Agent, Escalation, Ticket, TicketTag
 from kefu.store.repositories import people
 from kefu.store.repositories import tickets as repo
-from kefu.store.serialize import ticket_view
+from kefu.store.serialize import message_view, ticket_view
 
 MAX_ESCALATION_LEVEL = 3
 
@@ -261,11 +261,24 @@ async def do_merge(uow: UnitOfWork, source: Ticket, target: Ticket) -> Ticket:
         before,
         {"status": source.status, "merged_into": format_number(target.id)},
     )
+    # Live views of the target learn what it gained: the source's messages, then its tags.
+    for message, attachments in await repo.transcript(
+        uow.session, source.id, include_internal=True
+    ):
+        uow.ticket_event(
+            target,
+            "message.created",
+            {"message": message_view(message, attachments), "ticket": {}},
+            public=message.direction != Direction.INTERNAL.value,
+        )
     await do_add_message(
         uow,
         target,
         Direction.INTERNAL,
         MessageInput(body=f"Merged {format_number(source.id)} into this ticket.", channel="api"),
+    )
+    await _changed(
+        uow, target, "ticket.merge_in", {}, {"merged_from": format_number(source.id)}, public=False
     )
     return target
 

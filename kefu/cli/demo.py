@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from kefu.cli.runtime import deps_for, load_settings, open_engine, safe_url
+from kefu.cli.runtime import load_settings, open_deps, safe_url
 from kefu.domain.errors import Conflict, KefuError
 from kefu.settings import Settings
 
@@ -21,11 +21,9 @@ demo_app = typer.Typer(
 
 async def _load(settings: Settings) -> DemoResult:
     from kefu.demo.loader import load_demo
-    from kefu.store.migrate import upgrade
 
-    async with open_engine(settings) as engine:
-        await upgrade(engine)
-        return await load_demo(deps_for(engine, settings))
+    async with open_deps(settings, migrate=True) as deps:
+        return await load_demo(deps)
 
 
 @demo_app.command("load")

@@ -52,6 +52,12 @@ def serve(
     import uvicorn
 
     settings = load_settings()
+    if workers > 1 and not settings.redis_url:
+        typer.echo(
+            "warning: several workers without KEFU_REDIS_URL: live-chat events stay inside "
+            "each worker, so a customer and an agent on different workers miss each other",
+            err=True,
+        )
     metrics_dir: Path | None = None
     if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # Workers each write their metrics here; /metrics adds them up.

@@ -10,10 +10,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kefu.actions.unit_of_work import ActionDeps
-from kefu.events.bus import InProcessBus
+from kefu.events.factory import create_bus
 from kefu.settings import Settings
 from kefu.store.db import make_engine, make_sessionmaker
 from kefu.store.files import FileStore
+from kefu.store.migrate import upgrade
 
 
 def load_settings() -> Settings:
@@ -38,13 +39,15 @@ async def open_engine(settings: Settings, pool_size: int = 2) -> AsyncIterator[A
         await engine.dispose()
 
 
-def deps_for(engine: AsyncEngine, settings: Settings) -> ActionDeps:
-    return ActionDeps(
-        make_sessionmaker(engine), InProcessBus(), FileStore(settings.attachments_dir)
-    )
-
-
 @asynccontextmanager
-async def open_deps(settings: Settings) -> AsyncIterator[ActionDeps]:
+async def open_deps(settings: Settings, *, migrate: bool = False) -> AsyncIterator[ActionDeps]:
+    """Dependencies for actions run from the command line. Their events go on the configured
+    bus (Redis when KEFU_REDIS_URL is set), so running app processes see the changes live."""
     async with open_engine(settings) as engine:
-        yield deps_for(engine, settings)
+        if migrate:
+            await upgrade(engine)
+        bus = create_bus(settings)
+        try:
+            yield ActionDeps(make_sessionmaker(engine), bus, FileStore(settings.attachments_dir))
+        finally:
+            await bus.close()

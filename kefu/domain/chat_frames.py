@@ -13,7 +13,7 @@ from kefu.domain.ticket_number import parse_number
 PROTOCOL_VERSION = 1
 MAX_FRAME_BYTES = 64 * 1024
 MAX_BODY_CHARS = 20_000
-_CID = re.compile(r"^[A-Za-z0-9._:\-]{1,64}$")
+_CID = re.compile(r"[A-Za-z0-9._:\-]{1,64}")  # fullmatch: `$` would let a final newline in
 
 
 class FrameError(Exception):
@@ -114,7 +114,7 @@ def _int(data: dict[str, Any], key: str, minimum: int = 0) -> int:
 
 def _cid_of(data: dict[str, Any]) -> str | None:
     cid = data.get("cid")
-    return cid if isinstance(cid, str) and _CID.match(cid) else None
+    return cid if isinstance(cid, str) and _CID.fullmatch(cid) else None
 
 
 def _conversation(data: dict[str, Any], required: bool = True) -> int | None:
@@ -135,7 +135,8 @@ def parse_hello(text: str | bytes, max_bytes: int = MAX_FRAME_BYTES) -> Hello:
     data = _load(text, max_bytes)
     if data.get("type") != "hello":
         raise FrameError("bad_frame", "the first frame must be a hello")
-    if data.get("v") != PROTOCOL_VERSION:
+    version = data.get("v")
+    if type(version) is not int or version != PROTOCOL_VERSION:  # not True, not 1.0
         raise FrameError(
             "bad_frame", f"unsupported protocol version; this server speaks v{PROTOCOL_VERSION}"
         )
@@ -146,6 +147,8 @@ def parse_hello(text: str | bytes, max_bytes: int = MAX_FRAME_BYTES) -> Hello:
         if not isinstance(visitor, dict):
             raise FrameError("bad_frame", "'visitor' must be an object with an email")
         email = _str(visitor, "email", max_len=254).strip()
+        if not email:
+            raise FrameError("bad_frame", "'visitor' needs an email")
         name = _str(visitor, "name", required=False, max_len=128).strip()
     return Hello(
         token=_str(data, "token", max_len=2000) if data.get("token") is not None else None,
@@ -162,7 +165,7 @@ def parse_frame(text: str | bytes, max_bytes: int = MAX_FRAME_BYTES) -> Frame:
     kind = data.get("type")
     if kind == "send":
         cid = data.get("cid")
-        if not isinstance(cid, str) or not _CID.match(cid):
+        if not isinstance(cid, str) or not _CID.fullmatch(cid):
             raise FrameError("bad_frame", "'cid' must be 1-64 letters, digits or . _ : -")
         body = _str(data, "body", max_len=MAX_BODY_CHARS)
         if not body.strip():

@@ -17,7 +17,7 @@ class TokenBucket:
             self.tokens, self.stamp = self.burst, now
         elapsed = max(0.0, now - self.stamp)
         self.tokens = min(self.burst, self.tokens + elapsed * self.rate)
-        self.stamp = now
+        self.stamp = max(self.stamp, now)  # a clock stepping back refills nothing twice
         if self.tokens >= cost:
             self.tokens -= cost
             return True

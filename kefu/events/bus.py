@@ -120,11 +120,15 @@ class QueueSubscription:
         if self._closed:
             return
         if self._queue.qsize() >= self._bus.fanout.maxsize:
-            # Too far behind: end it; the consumer resynchronises from the database.
-            self._closed = True
-            self._queue.put_nowait(None)
+            self.end()  # too far behind
             return
         self._queue.put_nowait(event)
+
+    def end(self) -> None:
+        """Tell the consumer (`get()` returns None) it may have missed events: resynchronise."""
+        if not self._closed:
+            self._closed = True
+            self._queue.put_nowait(None)
 
     async def add(self, stream: str) -> None:
         if stream in self._streams or self._closed:
@@ -148,9 +152,7 @@ class QueueSubscription:
     async def close(self) -> None:
         for stream in list(self._streams):
             await self.remove(stream)
-        if not self._closed:
-            self._closed = True
-            self._queue.put_nowait(None)
+        self.end()
 
 
 class _FanoutBus:

@@ -11,7 +11,8 @@ from fastapi import FastAPI
 from kefu import __version__
 from kefu.actions.sweeps import sweep_forever
 from kefu.actions.unit_of_work import ActionDeps
-from kefu.events.bus import EventBus, InProcessBus
+from kefu.events.bus import EventBus
+from kefu.events.factory import create_bus
 from kefu.settings import Settings
 from kefu.store.db import make_engine, make_sessionmaker
 from kefu.store.files import FileStore
@@ -46,7 +47,7 @@ def create_app(settings: Settings | None = None, bus: EventBus | None = None) ->
         engine = make_engine(
             settings.database_url, settings.db_pool_size, schema=settings.database_schema
         )
-        event_bus = bus or InProcessBus()
+        event_bus = bus or create_bus(settings)
         sessionmaker = make_sessionmaker(engine)
         files = FileStore(settings.attachments_dir)
         app.state.kefu = AppState(

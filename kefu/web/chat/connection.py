@@ -69,6 +69,15 @@ def _ticket_id(event: Event) -> int | None:
     return None
 
 
+def _send_cid(raw: str | bytes) -> str | None:
+    """The cid of a send frame, if that is what `raw` is."""
+    try:
+        frame = frames.parse_frame(raw)
+    except frames.FrameError as exc:
+        return exc.cid
+    return frame.cid if isinstance(frame, frames.Send) else None
+
+
 class ChatConnection:
     def __init__(self, websocket: WebSocket, state: AppState, caller: Caller, *, agent: bool):
         self.ws = websocket
@@ -170,7 +179,8 @@ class ChatConnection:
             if raw is None:
                 raw = message.get("bytes") or b""
             if not self.frame_bucket.allow(time.monotonic()):
-                await self.error("rate_limited", "too many frames; slow down")
+                # A refused send must say which one it was, for the client to send it again.
+                await self.error("rate_limited", "too many frames; slow down", _send_cid(raw))
                 continue
             try:
                 frame = frames.parse_frame(raw)
