@@ -74,6 +74,8 @@ def serve(
             log_level=log_level,
             access_log=False,
             proxy_headers=True,
+            ws_max_size=1024
+            * 1024,  # chat frames over 64 KiB get an error frame; over 1 MiB, closed
         )
     finally:
         if metrics_dir is not None:
