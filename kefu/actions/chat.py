@@ -72,7 +72,7 @@ async def do_chat_message(
         ticket = await lock_chat(uow, conversation)
     if ticket.merged_into_id is not None:
         ticket = await lock_chat(uow, ticket.merged_into_id)
-    posted = await do_add_message(uow, ticket, direction, data)
+    posted = await do_add_message(uow, ticket, direction, data, looked_up=True)
     return ChatPosted(ticket, posted, started=False)
 
 

@@ -80,10 +80,16 @@ async def _redelivered(uow: UnitOfWork, ticket: Ticket, existing: Message) -> Po
 
 
 async def do_add_message(
-    uow: UnitOfWork, ticket: Ticket, direction: Direction, data: MessageInput
+    uow: UnitOfWork,
+    ticket: Ticket,
+    direction: Direction,
+    data: MessageInput,
+    *,
+    looked_up: bool = False,
 ) -> PostedMessage:
     """Add a message. A message whose (channel, external id) is already stored is not added
-    again: the stored one comes back with created=False."""
+    again: the stored one comes back with created=False. `looked_up`: the caller has just
+    checked that the external id is new (the unique constraint still guards races)."""
     if direction == Direction.INTERNAL:
         uow.require(Perm.NOTES_WRITE)
     else:
@@ -96,7 +102,7 @@ async def do_add_message(
         raise InvalidInput("a message needs a body or an attachment")
     if len(body) > MAX_BODY_CHARS:
         raise InvalidInput(f"message body is longer than {MAX_BODY_CHARS} characters")
-    if data.external_id is not None:
+    if data.external_id is not None and not looked_up:
         existing = await repo.message_by_external_id(uow.session, data.channel, data.external_id)
         if existing is not None:
             return await _redelivered(uow, ticket, existing)
@@ -110,6 +116,7 @@ async def do_add_message(
         else status_after_message(TicketStatus(ticket.status), direction)
     )
     now = uow.now()
+    inbound = direction == Direction.INBOUND
     msg = Message(
         created_at=now,
         ticket_id=ticket.id,
@@ -120,6 +127,9 @@ async def do_add_message(
         html=sanitize_html(html) if html else None,
         channel=data.channel,
         external_id=data.external_id,
+        # Inbound with nothing to enrich: done at once (no second write); with enrichers:
+        # pending until they ran. Staff messages are not enriched (NULL).
+        enriched_at=now if inbound and not uow.deps.pipeline.enriches else None,
     )
     if data.external_id is not None:
         nested = await uow.session.begin_nested()
@@ -173,11 +183,8 @@ async def do_add_message(
         msg.id,
         after={"ticket_id": ticket.id, "direction": direction.value, "channel": data.channel},
     )
-    if direction == Direction.INBOUND:
-        if uow.deps.pipeline.enriches:
-            uow.to_enrich.append(msg.id)
-        else:
-            msg.enriched_at = now
+    if direction == Direction.INBOUND and uow.deps.pipeline.enriches:
+        uow.to_enrich.append(msg.id)
     posted = PostedMessage(msg, attachments, created=True)
     # What the message changed on the ticket travels with it, so live views stay exact.
     ticket_changes = {
