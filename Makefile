@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck pytest browser install dev clean bench docs
+.PHONY: run test lint typecheck pytest browser install dev clean bench bench-chat docs
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("kefu needs Python >= 3.11") if sys.version_info < (3, 11) else None'
@@ -57,6 +57,10 @@ browser:
 
 bench: $(DEV_STAMP)
 	$(BIN)/python bench/ticket_ingest.py
+
+## Live chat under load (PostgreSQL + Redis and SQLite; several minutes)
+bench-chat: $(DEV_STAMP)
+	$(BIN)/python bench/chat_load.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache .hypothesis
