@@ -89,7 +89,9 @@ async def do_add_message(
 ) -> PostedMessage:
     """Add a message. A message whose (channel, external id) is already stored is not added
     again: the stored one comes back with created=False. `looked_up`: the caller has just
-    checked that the external id is new (the unique constraint still guards races)."""
+    checked that the external id is new: no savepoint then, and a concurrent twin makes the
+    whole unit of work fail on the unique constraint (IntegrityError); the caller runs it again
+    and the second run finds the twin."""
     if direction == Direction.INTERNAL:
         uow.require(Perm.NOTES_WRITE)
     else:
@@ -131,7 +133,7 @@ async def do_add_message(
         # pending until they ran. Staff messages are not enriched (NULL).
         enriched_at=now if inbound and not uow.deps.pipeline.enriches else None,
     )
-    if data.external_id is not None:
+    if data.external_id is not None and not looked_up:
         nested = await uow.session.begin_nested()
         uow.session.add(msg)
         try:

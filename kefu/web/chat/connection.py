@@ -15,6 +15,7 @@ import time
 from typing import Any
 
 import orjson
+from sqlalchemy.exc import IntegrityError
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from kefu.actions.chat import ChatPosted, do_chat_message, do_claim, do_mark_read, lock_chat
@@ -243,11 +244,19 @@ class ChatConnection:
             raise frames.FrameError(
                 "rate_limited", "too many messages; not stored, send again shortly", frame.cid
             )
-        async with self.uow() as uow:
-            result: ChatPosted = await do_chat_message(
-                uow, frame.conversation, frame.cid, frame.body
-            )
-            seq = uow.events[-1].seq if result.posted.created and uow.events else None
+        for attempt in (1, 2):
+            try:
+                async with self.uow() as uow:
+                    result: ChatPosted = await do_chat_message(
+                        uow, frame.conversation, frame.cid, frame.body
+                    )
+                    seq = uow.events[-1].seq if result.posted.created and uow.events else None
+                break
+            except IntegrityError:
+                # The same cid committed concurrently (two tabs, a quick re-send): run it again,
+                # which finds that message and acknowledges it as a duplicate.
+                if attempt == 2:
+                    raise
         ticket_id = result.ticket.id
         if ticket_id not in self.convs:
             await self._follow(ticket_id)
