@@ -170,9 +170,6 @@ class _FanoutBus:
     async def last_subscriber_gone(self, stream: str) -> None:
         """A stream lost its last subscriber in this process."""
 
-    def subscriber_count(self, stream: str) -> int:
-        return len(self.fanout.by_stream.get(stream, ()))
-
 
 class InProcessBus(_FanoutBus):
     """Events reach the subscriptions of this process only: the embedded, one-process default."""

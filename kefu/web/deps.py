@@ -82,7 +82,7 @@ async def customer_principal(state: AppState, token: str) -> Principal:
         return cached
     async with UnitOfWork(state.deps, SYSTEM) as uow:
         customer = await do_ensure_customer_by_uid(uow, claim.uid)
-    principal = make_principal(PrincipalKind.CUSTOMER, customer.id, name=claim.uid)
+    principal = make_principal(PrincipalKind.CUSTOMER, customer.id, name=customer.name or claim.uid)
     state.tokens.agents.put(key, principal)
     return principal
 

@@ -230,7 +230,7 @@ class ChatConnection:
             case frames.SetPresence():
                 self._agents_only()
                 async with self.uow() as uow:
-                    agent = await uow.session.get(Agent, self.principal.id, with_for_update=True)
+                    agent = await self._own_agent(uow)
                     if agent is None:
                         raise NotFound("agent no longer exists")
                     await do_set_presence(uow, agent, AgentStatus(frame.status))
@@ -297,9 +297,13 @@ class ChatConnection:
             return
         self.last_beat = now
         async with self.uow() as uow:
-            agent = await uow.session.get(Agent, self.principal.id, with_for_update=True)
+            agent = await self._own_agent(uow)
             if agent is not None:
                 await do_heartbeat(uow, agent, active=active)
+
+    async def _own_agent(self, uow: UnitOfWork) -> Agent | None:
+        """The connected agent's row, locked for a presence change."""
+        return await uow.session.get(Agent, self.principal.id, with_for_update=True)
 
     # -- following conversations -----------------------------------------------------------
     async def _follow(self, ticket_id: int) -> None:
@@ -310,19 +314,27 @@ class ChatConnection:
     async def _follow_locked(self, ticket_id: int) -> None:
         if ticket_id in self.convs:
             return
+        conv = await self._subscribe_checked(ticket_id, snapshot=True)
+        assert conv is not None
+        self.convs[ticket_id] = conv["seq"]
+        await self.send({"type": "conversation", **conv})
+
+    async def _subscribe_checked(self, ticket_id: int, *, snapshot: bool) -> dict[str, Any] | None:
+        """Listen to a conversation the caller may see (subscribing before reading it), and
+        return its snapshot when asked for."""
         await self.sub.add(ticket_stream(ticket_id))
         try:
             async with self.state.sessionmaker() as session:
                 ticket = await repo.get_ticket(session, ticket_id)
                 self._check_access(ticket)
-                conv = await load_conversation(session, ticket, customer=not self.agent)
+                if snapshot:
+                    return await load_conversation(session, ticket, customer=not self.agent)
+                return None
         except BaseException:
             # Not followed after all (no such ticket, not the caller's): stop listening, or the
             # events of whoever's chat has (or later gets) that number would arrive here.
             await self.sub.remove(ticket_stream(ticket_id))
             raise
-        self.convs[ticket_id] = conv["seq"]
-        await self.send({"type": "conversation", **conv})
 
     def _check_access(self, ticket: Ticket) -> None:
         if not self.agent and ticket.customer_id != self.principal.id:
@@ -331,13 +343,7 @@ class ChatConnection:
     async def _resume(self, ticket_id: int, after: int) -> None:
         async with self.lock:
             if ticket_id not in self.convs:
-                await self.sub.add(ticket_stream(ticket_id))
-                try:
-                    async with self.state.sessionmaker() as session:
-                        self._check_access(await repo.get_ticket(session, ticket_id))
-                except BaseException:
-                    await self.sub.remove(ticket_stream(ticket_id))  # as in _follow_locked
-                    raise
+                await self._subscribe_checked(ticket_id, snapshot=False)
                 self.convs[ticket_id] = after
             elif after < self.convs[ticket_id]:
                 self.convs[ticket_id] = after

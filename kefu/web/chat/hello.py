@@ -7,16 +7,15 @@ from dataclasses import dataclass
 
 from starlette.websockets import WebSocket
 
-from kefu.actions.customers import do_ensure_customer_by_uid, do_start_visitor
+from kefu.actions.customers import do_start_visitor
 from kefu.actions.unit_of_work import UnitOfWork
-from kefu.domain import customer_token
 from kefu.domain.chat_frames import Hello
 from kefu.domain.errors import NotAuthenticated
 from kefu.domain.permissions import SYSTEM, Principal, PrincipalKind, make_principal
 from kefu.domain.secrets import TOKEN_PREFIX
 from kefu.store.models import Customer
 from kefu.web import sessions
-from kefu.web.deps import session_principal, token_principal
+from kefu.web.deps import customer_principal, session_principal, token_principal
 from kefu.web.state import AppState
 
 VISITOR_TTL = 30 * 24 * 3600
@@ -33,10 +32,8 @@ async def customer_caller(state: AppState, hello: Hello) -> Caller:
     settings = state.settings
     now = int(time.time())
     if hello.token:
-        claim = customer_token.verify(hello.token, settings.customer_token_secret, now)
-        async with UnitOfWork(state.deps, SYSTEM) as uow:
-            customer = await do_ensure_customer_by_uid(uow, claim.uid)
-        return Caller(_customer(customer), customer.name or claim.uid)
+        principal = await customer_principal(state, hello.token)
+        return Caller(principal, principal.name)
     if hello.visitor_token:
         customer_id = sessions.read_visitor_token(settings.secret_key, hello.visitor_token, now)
         if customer_id is None:
