@@ -142,6 +142,7 @@ def run_setup(setup: str, options: Options) -> Result:
         extra = {"KEFU_SWEEP_SECONDS": "0"}
         if setup == "b":
             extra["KEFU_REDIS_URL"] = options.redis_url
+            extra["KEFU_REDIS_PREFIX"] = f"kefu-bench:{os.getpid()}:"
         gc_dir = target.work_dir / "gc"
         if options.gc_stats:  # bench/gc_probe/sitecustomize.py times the servers' collections
             gc_dir.mkdir(parents=True)

@@ -20,6 +20,7 @@ class Settings(BaseSettings):
     database_url: str = ""  # default: SQLite file under data_dir
     database_schema: str | None = None  # PostgreSQL only: the schema kefu's tables live in
     redis_url: str | None = None  # set: live events go between app processes through Redis
+    redis_prefix: str = Field(default="kefu:ev:", min_length=1)  # channel names: prefix + stream
     secret_key: str = DEV_SECRET
     customer_token_secret: str = DEV_CUSTOMER_SECRET
     session_max_age_seconds: int = 12 * 3600

@@ -86,6 +86,7 @@ def servers(
         "KEFU_DATABASE_URL": support.PG_URL,
         "KEFU_DATABASE_SCHEMA": SCHEMA,
         "KEFU_REDIS_URL": REDIS_URL,
+        "KEFU_REDIS_PREFIX": f"{SCHEMA}:",
         "KEFU_SECRET_KEY": support.SECRET,
         "KEFU_CUSTOMER_TOKEN_SECRET": support.CUSTOMER_SECRET,
         "KEFU_DATA_DIR": str(tmp_path),
