@@ -14,6 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kefu.actions.agents import AgentInput, do_create_agent, do_create_api_token, do_create_team
+from kefu.actions.inbound import build_deps
 from kefu.actions.unit_of_work import ActionDeps, UnitOfWork
 from kefu.domain import customer_token
 from kefu.domain.enums import Role
@@ -121,7 +122,7 @@ def settings_for(url: str, data_dir: Path, backend: str) -> Settings:
 def deps_for(settings: Settings) -> tuple[AsyncEngine, ActionDeps, RecordingBus]:
     engine = make_engine(settings.database_url, 5, schema=settings.database_schema)
     bus = RecordingBus()
-    deps = ActionDeps(make_sessionmaker(engine), bus, FileStore(settings.attachments_dir))
+    deps = build_deps(settings, make_sessionmaker(engine), bus, FileStore(settings.attachments_dir))
     return engine, deps, bus
 
 

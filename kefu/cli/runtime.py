@@ -9,6 +9,7 @@ import typer
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from kefu.actions.inbound import build_deps
 from kefu.actions.unit_of_work import ActionDeps
 from kefu.events.factory import create_bus
 from kefu.settings import Settings
@@ -48,6 +49,8 @@ async def open_deps(settings: Settings, *, migrate: bool = False) -> AsyncIterat
             await upgrade(engine)
         bus = create_bus(settings)
         try:
-            yield ActionDeps(make_sessionmaker(engine), bus, FileStore(settings.attachments_dir))
+            yield build_deps(
+                settings, make_sessionmaker(engine), bus, FileStore(settings.attachments_dir)
+            )
         finally:
             await bus.close()

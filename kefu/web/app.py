@@ -10,8 +10,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from kefu import __version__
+from kefu.actions.inbound import build_deps
 from kefu.actions.sweeps import sweep_forever
-from kefu.actions.unit_of_work import ActionDeps
 from kefu.events.bus import EventBus
 from kefu.events.factory import create_bus
 from kefu.settings import Settings
@@ -56,7 +56,7 @@ def create_app(settings: Settings | None = None, bus: EventBus | None = None) ->
             engine=engine,
             sessionmaker=sessionmaker,
             bus=event_bus,
-            deps=ActionDeps(sessionmaker=sessionmaker, bus=event_bus, files=files),
+            deps=build_deps(settings, sessionmaker, event_bus, files),
             tokens=TokenCache(settings.token_cache_seconds),
         )
         sweeper = (

@@ -1,0 +1,51 @@
+"""Assembling a process's `ActionDeps`, with the inbound pipeline every channel shares.
+
+This is the one place that says which screening steps run before an inbound message is stored
+and which enrichers run after it is committed (kefu/triage/pipeline.py explains the two stages).
+Enrichers open their own units of work, so they are built from the finished `ActionDeps`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from kefu.actions.unit_of_work import ActionDeps
+from kefu.events.bus import EventBus
+from kefu.settings import Settings
+from kefu.store.files import FileStore
+from kefu.triage.pipeline import Enricher, InboundPipeline, ScreeningStep
+
+# Builds one enricher for a process from its finished dependencies.
+EnricherFactory = Callable[[ActionDeps], Enricher]
+
+
+def screening_steps(settings: Settings) -> list[ScreeningStep]:
+    """Synchronous steps, in order, run on every inbound message before it is stored."""
+    return []
+
+
+def enricher_factories(settings: Settings) -> list[EnricherFactory]:
+    """Enrichers, in order, run on inbound messages after they are committed."""
+    return []
+
+
+def build_deps(
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    bus: EventBus,
+    files: FileStore,
+    *,
+    screening: Sequence[ScreeningStep] | None = None,
+    enrichers: Sequence[EnricherFactory] | None = None,
+) -> ActionDeps:
+    """The dependencies actions need, with the pipeline the settings call for (or the given
+    steps, for tests that want a particular pipeline)."""
+    pipeline = InboundPipeline(
+        screening=list(screening_steps(settings) if screening is None else screening)
+    )
+    deps = ActionDeps(sessionmaker, bus, files, pipeline)
+    factories = enricher_factories(settings) if enrichers is None else enrichers
+    pipeline.enrichers = [make(deps) for make in factories]
+    return deps
