@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kefu.actions import chat_plain
 from kefu.actions.messages import MessageInput, PostedMessage, do_add_message
 from kefu.actions.tickets import TicketInput, do_assign, do_create_ticket
 from kefu.actions.unit_of_work import UnitOfWork
@@ -21,7 +22,7 @@ SUBJECT_CHARS = 80
 
 @dataclass(frozen=True)
 class ChatPosted:
-    ticket: Ticket
+    ticket_id: int  # the conversation the message is in
     posted: PostedMessage
     started: bool  # this message opened a new conversation
 
@@ -48,11 +49,15 @@ async def do_chat_message(
     """
     uow.require(Perm.TICKETS_WRITE)
     external_id = chat_external_id(uow, cid)
+    if conversation is not None and chat_plain.available(uow):
+        plain = await chat_plain.post_plain(uow, conversation, external_id, body)
+        if plain is not None:
+            return ChatPosted(plain[0], plain[1], started=False)
     existing = await repo.message_by_external_id(uow.session, CHAT, external_id)
     if existing is not None:
         ticket = await lock_chat(uow, existing.ticket_id)
         atts = (await repo.attachments_of(uow.session, [existing.id])).get(existing.id, [])
-        return ChatPosted(ticket, PostedMessage(existing, atts, created=False), started=False)
+        return ChatPosted(ticket.id, PostedMessage(existing, atts, created=False), started=False)
     direction = Direction.INBOUND if uow.actor.is_customer else Direction.OUTBOUND
     data = MessageInput(body=body, channel=CHAT, external_id=external_id)
     if conversation is None:
@@ -66,14 +71,14 @@ async def do_chat_message(
             created = await do_create_ticket(
                 uow, TicketInput(customer_id=uow.actor.id, subject=subject, message=data)
             )
-            return ChatPosted(created.ticket, created.first, started=True)
+            return ChatPosted(created.ticket.id, created.first, started=True)
         ticket = found
     else:
         ticket = await lock_chat(uow, conversation)
     if ticket.merged_into_id is not None:
         ticket = await lock_chat(uow, ticket.merged_into_id)
     posted = await do_add_message(uow, ticket, direction, data, looked_up=True)
-    return ChatPosted(ticket, posted, started=False)
+    return ChatPosted(ticket.id, posted, started=False)
 
 
 async def do_mark_read(uow: UnitOfWork, ticket: Ticket, message_id: int) -> bool:

@@ -51,7 +51,7 @@ class MessageInput:
     attachments: tuple[AttachmentInput, ...] = ()
 
 
-def _author(uow: UnitOfWork, direction: Direction) -> tuple[str, int | None]:
+def author_of(uow: UnitOfWork, direction: Direction) -> tuple[str, int | None]:
     if uow.actor.is_customer:
         if direction != Direction.INBOUND:
             raise PermissionDenied("customers can only write inbound messages")
@@ -108,7 +108,7 @@ async def do_add_message(
         existing = await repo.message_by_external_id(uow.session, data.channel, data.external_id)
         if existing is not None:
             return await _redelivered(uow, ticket, existing)
-    author_kind, author_id = _author(uow, direction)
+    author_kind, author_id = author_of(uow, direction)
     if direction == Direction.INBOUND and author_id is None:
         author_id = ticket.customer_id
 

@@ -91,7 +91,7 @@ async def make_world(deps: ActionDeps, bus: RecordingBus) -> World:
     customer = make_principal(PrincipalKind.CUSTOMER, row.id, name="U-replay")
     async with UnitOfWork(deps, customer) as uow:
         started = await do_chat_message(uow, None, "c0", "My deposit has not arrived")
-    chat = started.ticket.id
+    chat = started.ticket_id
     async with UnitOfWork(deps, agent) as uow:
         reply = await do_chat_message(uow, chat, "a0", "Let me check that for you")
     bus.published.clear()
@@ -109,7 +109,7 @@ async def customer_message(w: World) -> None:
 async def customer_message_to_open_chat(w: World) -> None:
     async with UnitOfWork(w.deps, w.customer) as uow:
         posted = await do_chat_message(uow, None, "c1", "Still waiting")
-    assert posted.ticket.id == w.chat
+    assert posted.ticket_id == w.chat
 
 
 async def customer_message_duplicate(w: World) -> None:

@@ -88,7 +88,7 @@ async def test_screening_on_the_actions(deps: Deps) -> None:
 
     async with UnitOfWork(action_deps, customer) as uow:
         started = await do_chat_message(uow, None, "c1", "  hunter2 is my password  ")
-    ticket_id = started.ticket.id
+    ticket_id = started.ticket_id
     async with UnitOfWork(action_deps, agent) as uow:
         ticket = await uow.session.get(Ticket, ticket_id)
         assert ticket is not None

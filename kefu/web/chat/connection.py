@@ -257,7 +257,7 @@ class ChatConnection:
                 # which finds that message and acknowledges it as a duplicate.
                 if attempt == 2:
                     raise
-        ticket_id = result.ticket.id
+        ticket_id = result.ticket_id
         if ticket_id not in self.convs:
             await self._follow(ticket_id)
         await self.send(
