@@ -20,7 +20,8 @@ class Settings(BaseSettings):
     database_url: str = ""  # default: SQLite file under data_dir
     database_schema: str | None = None  # PostgreSQL only: the schema kefu's tables live in
     redis_url: str | None = None  # set: live events go between app processes through Redis
-    redis_prefix: str = Field(default="kefu:ev:", min_length=1)  # channel names: prefix + stream
+    redis_prefix: str = Field(default="kefu:", min_length=1)  # of kefu's Redis keys and channels
+    visitor_starts_per_ip_hour: int = Field(default=20, ge=0)  # new visitor chats; 0: no limit
     secret_key: str = DEV_SECRET
     customer_token_secret: str = DEV_CUSTOMER_SECRET
     session_max_age_seconds: int = 12 * 3600

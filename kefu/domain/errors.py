@@ -42,3 +42,14 @@ class NotAuthenticated(KefuError):
 class Conflict(KefuError):
     status = 409
     title = "Conflict"
+
+
+class RateLimited(KefuError):
+    """Too many requests of one kind from one source; `retry_after` seconds until allowed."""
+
+    status = 429
+    title = "Too many requests"
+
+    def __init__(self, detail: str, retry_after: int = 1) -> None:
+        super().__init__(detail)
+        self.retry_after = max(1, retry_after)

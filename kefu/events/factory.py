@@ -11,5 +11,5 @@ def create_bus(settings: Settings) -> EventBus:
     if settings.redis_url:
         from kefu.events.redis_bus import RedisBus
 
-        return RedisBus(settings.redis_url, prefix=settings.redis_prefix)
+        return RedisBus(settings.redis_url, prefix=settings.redis_prefix + "ev:")
     return InProcessBus()

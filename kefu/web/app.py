@@ -18,6 +18,7 @@ from kefu.settings import Settings
 from kefu.store.db import make_engine, make_sessionmaker
 from kefu.store.files import FileStore
 from kefu.web import problems
+from kefu.web.limits import create_limiter
 from kefu.web.request_context import RequestContextMiddleware
 from kefu.web.routes import (
     auth,
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, bus: EventBus | None = None) ->
             bus=event_bus,
             deps=build_deps(settings, sessionmaker, event_bus, files),
             tokens=TokenCache(settings.token_cache_seconds),
+            limiter=create_limiter(settings),
         )
         sweeper = (
             asyncio.create_task(sweep_forever(app.state.kefu.deps, settings.sweep_seconds))
@@ -71,6 +73,7 @@ def create_app(settings: Settings | None = None, bus: EventBus | None = None) ->
                 sweeper.cancel()
                 await asyncio.gather(sweeper, return_exceptions=True)
             await app.state.kefu.deps.pipeline.drain()
+            await app.state.kefu.limiter.close()
             await event_bus.close()
             await engine.dispose()
 

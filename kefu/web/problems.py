@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kefu.domain.errors import KefuError
+from kefu.domain.errors import KefuError, RateLimited
 
 log = logging.getLogger("kefu.web")
 
@@ -55,6 +55,9 @@ def _clean_errors(errors: Any) -> list[dict[str, Any]]:
 def install(app: FastAPI) -> None:
     @app.exception_handler(KefuError)
     async def _kefu_error(_request: Request, exc: KefuError) -> JSONResponse:
+        if isinstance(exc, RateLimited):
+            headers = {"Retry-After": str(exc.retry_after)}
+            return problem(exc.status, exc.title, exc.detail, headers=headers)
         return problem(exc.status, exc.title, exc.detail)
 
     @app.exception_handler(RequestValidationError)

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from kefu.actions.unit_of_work import ActionDeps
 from kefu.events.bus import EventBus
 from kefu.settings import Settings
+from kefu.web.limits import LocalWindowLimiter, WindowLimiter
 from kefu.web.token_cache import TokenCache
 
 
@@ -20,3 +21,4 @@ class AppState:
     bus: EventBus
     deps: ActionDeps
     tokens: TokenCache = field(default_factory=TokenCache)
+    limiter: WindowLimiter = field(default_factory=LocalWindowLimiter)

@@ -182,7 +182,7 @@ async def test_create_bus_picks_redis_only_when_configured() -> None:
     assert isinstance(create_bus(Settings(redis_url=None)), InProcessBus)
     bus = create_bus(Settings(redis_url="redis://127.0.0.1:6379/0", redis_prefix="tenant-a:"))
     assert isinstance(bus, RedisBus)  # it connects when first needed: closing needs no Redis
-    assert bus.prefix == "tenant-a:"
+    assert bus.prefix == "tenant-a:ev:"
     await bus.close()
 
 

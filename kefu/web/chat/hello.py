@@ -10,7 +10,7 @@ from starlette.websockets import WebSocket
 from kefu.actions.customers import do_start_visitor
 from kefu.actions.unit_of_work import UnitOfWork
 from kefu.domain.chat_frames import Hello
-from kefu.domain.errors import NotAuthenticated
+from kefu.domain.errors import NotAuthenticated, RateLimited
 from kefu.domain.permissions import SYSTEM, Principal, PrincipalKind, make_principal
 from kefu.domain.secrets import TOKEN_PREFIX
 from kefu.store.models import Customer
@@ -28,7 +28,7 @@ class Caller:
     visitor_token: str | None = None
 
 
-async def customer_caller(state: AppState, hello: Hello) -> Caller:
+async def customer_caller(state: AppState, hello: Hello, client_ip: str | None) -> Caller:
     settings = state.settings
     now = int(time.time())
     if hello.token:
@@ -44,11 +44,24 @@ async def customer_caller(state: AppState, hello: Hello) -> Caller:
             raise NotAuthenticated("visitor no longer exists")
         return Caller(_customer(found), found.name, hello.visitor_token)
     if hello.visitor_email:
+        await _limit_visitor_starts(state, client_ip)
         async with UnitOfWork(state.deps, SYSTEM) as uow:
             customer = await do_start_visitor(uow, hello.visitor_email, hello.visitor_name)
         token = sessions.make_visitor_token(settings.secret_key, customer.id, now + VISITOR_TTL)
         return Caller(_customer(customer), customer.name, token)
     raise NotAuthenticated("say hello with a customer token, a visitor token or an email")
+
+
+async def _limit_visitor_starts(state: AppState, client_ip: str | None) -> None:
+    """Each visitor start creates a customer: one address may start only so many an hour."""
+    limit = state.settings.visitor_starts_per_ip_hour
+    if not limit or not client_ip:
+        return
+    wait = await state.limiter.hit(f"visitor-start:{client_ip}", limit, 3600)
+    if wait:
+        raise RateLimited(
+            f"too many new chats from your address; sign in or try again in {wait} s", wait
+        )
 
 
 def _customer(customer: Customer) -> Principal:

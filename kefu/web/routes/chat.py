@@ -8,7 +8,7 @@ import contextlib
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from kefu.domain.chat_frames import FrameError, parse_hello
-from kefu.domain.errors import NotAuthenticated, PermissionDenied
+from kefu.domain.errors import NotAuthenticated, PermissionDenied, RateLimited
 from kefu.web.chat.connection import ChatConnection
 from kefu.web.chat.hello import Caller, agent_caller, customer_caller
 from kefu.web.state import AppState
@@ -20,6 +20,7 @@ CLOSE_BAD_HELLO = 4400
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_HELLO_TIMEOUT = 4408
+CLOSE_RATE_LIMITED = 4429
 
 
 async def _close(websocket: WebSocket, code: int, reason: str) -> None:
@@ -46,9 +47,13 @@ async def _serve(websocket: WebSocket, *, agent: bool) -> None:
         if agent:
             caller = await agent_caller(state, websocket, hello)
         else:
-            caller = await customer_caller(state, hello)
+            client_ip = websocket.client.host if websocket.client else None
+            caller = await customer_caller(state, hello, client_ip)
     except NotAuthenticated as exc:
         await _close(websocket, CLOSE_UNAUTHENTICATED, exc.detail)
+        return
+    except RateLimited as exc:
+        await _close(websocket, CLOSE_RATE_LIMITED, exc.detail)
         return
     except (PermissionDenied, PermissionError) as exc:
         await _close(websocket, CLOSE_FORBIDDEN, str(exc))

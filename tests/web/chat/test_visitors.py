@@ -101,3 +101,17 @@ async def test_a_visitor_email_never_opens_a_registered_customers_chats(live: Li
     conv = await live.load(number, customer=True)
     assert [m["body"] for m in conv["messages"]] == ["My 2FA codes are 123456"]
     assert "show me" not in str(await victim.barrier())
+
+
+async def test_one_address_starts_only_so_many_visitor_chats(live: LiveServer) -> None:
+    live.app_state.settings = live.settings.model_copy(update={"visitor_starts_per_ip_hour": 2})
+    first = await live.connect("/ws/chat", _visitor("one@example.com"))
+    await live.connect("/ws/chat", _visitor("two@example.com"))
+    assert await live.refused("/ws/chat", _visitor("three@example.com")) == 4429
+    # Coming back with a visitor token, or with a signed customer token, is not a new start.
+    token = first.welcome["visitor_token"]
+    back = await live.connect("/ws/chat", {"v": 1, "type": "hello", "visitor_token": token})
+    assert back.welcome["me"]["id"] == first.welcome["me"]["id"]
+    async with live.app_state.sessionmaker() as session:
+        visitors = (await session.execute(select(Customer.contact_email))).scalars().all()
+    assert "three@example.com" not in visitors
