@@ -100,3 +100,51 @@ def estimate_wait(
         gamma_quantile(needed, high_q) / effective,
         needed / effective,
     )
+
+
+class WaitCalibrator:
+    """Keeps the shown range honest: it learns how actual waits stray from the model.
+
+    For each customer served it records `log(actual / expected)`, the model's error. The range
+    shown next is the expected wait times the central `level` of recent errors: a split-conformal
+    interval that adapts when the day turns (a surge, agents leaving, customers ahead giving up)
+    instead of trusting the model's own quantiles, whose spread assumes the model is right. (In
+    simulation the error is dominated by bias that does not shrink with the position, so it is
+    not scaled by it.) Until `warm` waits have been seen it shows the model's quantiles.
+    """
+
+    def __init__(self, size: int = 400, level: float = 0.85, warm: int = 30) -> None:
+        if not 0 < level < 1:
+            raise ValueError("level is a share in (0, 1)")
+        self.size = size
+        self.level = level
+        self.warm = warm
+        self._errors: list[float] = []
+
+    def __len__(self) -> int:
+        return len(self._errors)
+
+    def observe(self, shown: WaitEstimate, actual: float, free_slots: int = 0) -> None:
+        needed = shown.position - max(free_slots, 0)
+        if needed <= 0 or not math.isfinite(shown.expected) or shown.expected <= 0:
+            return
+        self._errors.append(math.log(max(actual, 1.0) / shown.expected))
+        if len(self._errors) > self.size:
+            del self._errors[0]
+
+    def estimate(
+        self, position: int, free_slots: int, rate: float, ahead_rate: float = 0.0
+    ) -> WaitEstimate:
+        model = estimate_wait(position, free_slots, rate, ahead_rate)
+        if len(self._errors) < self.warm or model.high == 0 or not math.isfinite(model.high):
+            return model
+        ordered = sorted(self._errors)
+        tail = (1 - self.level) / 2
+        low = ordered[int(tail * (len(ordered) - 1))]
+        high = ordered[math.ceil((1 - tail) * (len(ordered) - 1))]
+        return WaitEstimate(
+            position,
+            model.expected * math.exp(low),
+            model.expected * math.exp(high),
+            model.expected,
+        )

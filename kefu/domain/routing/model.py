@@ -22,8 +22,13 @@ class Weights:
       score grows without bound and nobody starves; VIP tiers grow faster.
     - `priority_base`: a head start by ticket priority (an urgent ticket starts as if a standard
       one had waited 15 minutes).
-    - `urgency_window` / `urgency_rate`: within this many seconds of its SLA deadline (and past
-      it) a ticket gains `urgency_rate` more per second.
+    - `urgency_window` / `urgency_rate`: within this many seconds before its SLA deadline a
+      ticket gains `urgency_rate` more per second, so tickets that can still make their target
+      go first.
+    - `breach_keep`: the share of that urgency boost a ticket keeps once its deadline has passed
+      (1: it keeps all of it; 0: a breached ticket is back to plain aging, as its breach has
+      escalated it to a supervisor). Aging never stops, so a breached ticket still cannot
+      starve.
     """
 
     tier_rate: Mapping[str, float] = field(
@@ -35,13 +40,16 @@ class Weights:
         )
     )
     urgency_window: float = 300.0
-    urgency_rate: float = 4.0
+    urgency_rate: float = 10.0
+    breach_keep: float = 0.0
 
     def __post_init__(self) -> None:
         if any(rate <= 0 for rate in self.tier_rate.values()):
             raise ValueError("every tier must gain priority while it waits (rate > 0)")
         if self.urgency_window < 0 or self.urgency_rate < 0:
             raise ValueError("urgency window and rate must not be negative")
+        if not 0 <= self.breach_keep <= 1:
+            raise ValueError("breach_keep is a share of the urgency boost, in [0, 1]")
 
     def rate(self, tier: str) -> float:
         return self.tier_rate.get(tier, min(self.tier_rate.values()))

@@ -2,24 +2,26 @@
 
 Tickets sit in buckets by what an agent must have to take them: (language, skill,
 certification, channel). Inside a bucket, one lane per tier holds two max-heaps (see
-`priority`): phase 1 keyed on the aging key, phase 2 (inside the urgency window) on the urgent
-key, plus a min-heap of promotion times. The top of each heap is the best of its phase, so the
-best ticket an agent can take is the best of a few heap tops over the agent's buckets: exact, not
-a sample. Removed or promoted tickets leave stale heap entries behind, skipped when they surface
-and compacted when they outnumber live ones.
+`priority`): one for the tickets whose score grows at the tier's rate (before their urgency
+window, or breached), keyed on their phase's constant, one for those inside the window, plus a
+min-heap of the times tickets change phase. The top of each heap is the best of its slope, so
+the best ticket an agent can take is the best of a few heap tops over the agent's buckets:
+exact, not a sample. Removed or moved tickets leave stale heap entries behind, skipped when they
+surface and compacted when they outnumber live ones.
 """
 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from kefu.domain.routing.model import AgentState, WaitingTicket, Weights, eligible
-from kefu.domain.routing.priority import aging_key, promote_at, score, urgent_key
+from kefu.domain.routing.priority import URGENT, key, phase, phase_changes, score
 
 BucketKey = tuple[str, str, str | None, str]  # language, skill, certification, channel
-_Entry = tuple[float, int, int]  # (−key or time, version, ticket id)
+_Entry = tuple[float, int, int, int]  # (−key, version, ticket id, phase)
+_Change = tuple[float, int, int]  # (time, version, ticket id)
 
 
 def bucket_of(ticket: WaitingTicket) -> BucketKey:
@@ -28,10 +30,13 @@ def bucket_of(ticket: WaitingTicket) -> BucketKey:
 
 @dataclass
 class _Lane:
-    aging: list[_Entry] = field(default_factory=list)
-    urgent: list[_Entry] = field(default_factory=list)
-    pending: list[_Entry] = field(default_factory=list)  # (promote_at, version, id)
+    slow: list[_Entry] = field(default_factory=list)  # phases 1 and 3: the tier's rate
+    fast: list[_Entry] = field(default_factory=list)  # phase 2: rate + urgency rate
+    changes: list[_Change] = field(default_factory=list)
     live: int = 0
+
+    def heap(self, which: int) -> list[_Entry]:
+        return self.fast if which == URGENT else self.slow
 
 
 class WaitingQueue:
@@ -39,7 +44,7 @@ class WaitingQueue:
         self.weights = weights or Weights()
         self._tickets: dict[int, WaitingTicket] = {}
         self._version: dict[int, int] = {}
-        self._urgent: set[int] = set()  # ids in phase 2
+        self._phase: dict[int, int] = {}
         self._buckets: dict[BucketKey, dict[str, _Lane]] = {}
         self._by_manager: dict[int, set[int]] = {}
         self._next_version = 0
@@ -58,7 +63,7 @@ class WaitingQueue:
         return self._tickets.get(ticket_id)
 
     def add(self, ticket: WaitingTicket, now: float | None = None) -> None:
-        """Queue a ticket (again: replaces the earlier entry)."""
+        """Queue a ticket (again: replaces the earlier entry). `now` defaults to its arrival."""
         if ticket.id in self._tickets:
             self.remove(ticket.id)
         self._next_version += 1
@@ -67,23 +72,28 @@ class WaitingQueue:
         self._version[ticket.id] = version
         lane = self._buckets.setdefault(bucket_of(ticket), {}).setdefault(ticket.tier, _Lane())
         lane.live += 1
-        start = promote_at(ticket, self.weights)
-        if start is not None and now is not None and start <= now:
-            self._urgent.add(ticket.id)
-            heapq.heappush(lane.urgent, (-urgent_key(ticket, self.weights), version, ticket.id))
-        else:
-            heapq.heappush(lane.aging, (-aging_key(ticket, self.weights), version, ticket.id))
-            if start is not None:
-                heapq.heappush(lane.pending, (start, version, ticket.id))
+        self._place(
+            lane,
+            ticket,
+            phase(ticket, ticket.enqueued_at if now is None else now, self.weights),
+            version,
+        )
+        for at in phase_changes(ticket, self.weights) or ():
+            heapq.heappush(lane.changes, (at, version, ticket.id))
         if ticket.account_manager_id is not None:
             self._by_manager.setdefault(ticket.account_manager_id, set()).add(ticket.id)
+
+    def _place(self, lane: _Lane, ticket: WaitingTicket, which: int, version: int) -> None:
+        self._phase[ticket.id] = which
+        entry = (-key(ticket, which, self.weights), version, ticket.id, which)
+        heapq.heappush(lane.heap(which), entry)
 
     def remove(self, ticket_id: int) -> WaitingTicket | None:
         ticket = self._tickets.pop(ticket_id, None)
         if ticket is None:
             return None
         del self._version[ticket_id]
-        self._urgent.discard(ticket_id)
+        del self._phase[ticket_id]
         lanes = self._buckets[bucket_of(ticket)]
         lane = lanes[ticket.tier]
         lane.live -= 1
@@ -91,7 +101,7 @@ class WaitingQueue:
             del lanes[ticket.tier]
             if not lanes:
                 del self._buckets[bucket_of(ticket)]
-        elif len(lane.aging) + len(lane.urgent) > 4 * lane.live + 16:
+        elif len(lane.slow) + len(lane.fast) > 4 * lane.live + 16:
             self._compact(lane)
         if ticket.account_manager_id is not None:
             own = self._by_manager[ticket.account_manager_id]
@@ -135,18 +145,24 @@ class WaitingQueue:
                                     best, best_rank = ticket, rank
         return best
 
-    def position(self, ticket_id: int, now: float) -> int:
-        """1 + the tickets of the same bucket that would be served before this one."""
+    def count(self, keys: Iterable[BucketKey]) -> int:
+        """Waiting tickets in these buckets."""
+        return sum(lane.live for k in keys for lane in self._buckets.get(k, {}).values())
+
+    def position(self, ticket_id: int, now: float, among: Iterable[BucketKey] | None = None) -> int:
+        """1 + the tickets that would be served before this one: of its own bucket, or of the
+        buckets `among` (those the agents who can take it also serve)."""
         ticket = self._tickets[ticket_id]
         rank = (self.score(ticket, now), -ticket.enqueued_at, -ticket.id)
         ahead = 0
-        for lane in self._buckets[bucket_of(ticket)].values():
-            for heap, urgent in ((lane.aging, False), (lane.urgent, True)):
-                for entry in heap:
-                    if self._valid(entry, urgent) and entry[2] != ticket_id:
-                        other = self._tickets[entry[2]]
-                        if (self.score(other, now), -other.enqueued_at, -other.id) > rank:
-                            ahead += 1
+        for key_ in set(among or ()) | {bucket_of(ticket)}:
+            for lane in self._buckets.get(key_, {}).values():
+                for heap in (lane.slow, lane.fast):
+                    for entry in heap:
+                        if self._valid(entry) and entry[2] != ticket_id:
+                            other = self._tickets[entry[2]]
+                            if (self.score(other, now), -other.enqueued_at, -other.id) > rank:
+                                ahead += 1
         return ahead + 1
 
     def ordered(self, now: float) -> list[WaitingTicket]:
@@ -157,31 +173,31 @@ class WaitingQueue:
         )
 
     # -- heaps --------------------------------------------------------------------------
-    def _valid(self, entry: _Entry, urgent: bool) -> bool:
+    def _valid(self, entry: _Entry) -> bool:
         ticket_id = entry[2]
-        return self._version.get(ticket_id) == entry[1] and (ticket_id in self._urgent) == urgent
+        return self._version.get(ticket_id) == entry[1] and self._phase[ticket_id] == entry[3]
 
     def _tops(self, lane: _Lane, now: float) -> list[WaitingTicket]:
-        pending, weights = lane.pending, self.weights
-        while pending and pending[0][0] <= now:
-            _, version, ticket_id = heapq.heappop(pending)
-            if self._version.get(ticket_id) == version and ticket_id not in self._urgent:
-                self._urgent.add(ticket_id)
+        changes = lane.changes
+        while changes and changes[0][0] <= now:
+            _, version, ticket_id = heapq.heappop(changes)
+            if self._version.get(ticket_id) == version:
                 ticket = self._tickets[ticket_id]
-                heapq.heappush(lane.urgent, (-urgent_key(ticket, weights), version, ticket_id))
+                which = phase(ticket, now, self.weights)
+                if which != self._phase[ticket_id]:
+                    self._place(lane, ticket, which, version)
         out = []
-        for heap, urgent in ((lane.aging, False), (lane.urgent, True)):
-            while heap and not self._valid(heap[0], urgent):
+        for heap in (lane.slow, lane.fast):
+            while heap and not self._valid(heap[0]):
                 heapq.heappop(heap)
             if heap:
                 out.append(self._tickets[heap[0][2]])
         return out
 
     def _compact(self, lane: _Lane) -> None:
-        lane.aging = [e for e in lane.aging if self._valid(e, False)]
-        lane.urgent = [e for e in lane.urgent if self._valid(e, True)]
-        lane.pending = [
-            e for e in lane.pending if self._version.get(e[2]) == e[1] and e[2] not in self._urgent
-        ]
-        for heap in (lane.aging, lane.urgent, lane.pending):
+        lane.slow = [e for e in lane.slow if self._valid(e)]
+        lane.fast = [e for e in lane.fast if self._valid(e)]
+        lane.changes = [e for e in lane.changes if self._version.get(e[2]) == e[1]]
+        for heap in (lane.slow, lane.fast):
             heapq.heapify(heap)
+        heapq.heapify(lane.changes)

@@ -16,9 +16,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from kefu.domain.routing.agents import AgentPool
-from kefu.domain.routing.estimate import WaitEstimate, estimate_wait, service_rate
+from kefu.domain.routing.estimate import WaitCalibrator, WaitEstimate, service_rate
 from kefu.domain.routing.model import AgentState, WaitingTicket, Weights
-from kefu.domain.routing.queue import WaitingQueue
+from kefu.domain.routing.queue import BucketKey, WaitingQueue
 
 CHAT = "web_chat"
 FIFO_WEIGHTS = Weights(
@@ -56,7 +56,7 @@ class DayConfig:
     handle_sigma: float = 0.6
     patience_mean: float = 900.0  # exponential; VIPs are no more patient
     agents_per_language: Mapping[str, int] = field(
-        default_factory=lambda: {"en": 9, "zh": 5, "ja": 2, "ko": 2, "es": 2, "ru": 1}
+        default_factory=lambda: {"en": 8, "zh": 4, "ja": 2, "ko": 1, "es": 1, "ru": 1}
     )
     chats_per_agent: int = 3
     bilingual_share: float = 0.25  # agents who also speak English
@@ -173,9 +173,11 @@ class _Recent:
             del self.values[0]
 
 
-def simulate_day(config: DayConfig, policy: str, seed: int = 1) -> DayResult:
+def simulate_day(
+    config: DayConfig, policy: str, seed: int = 1, weights: Weights | None = None
+) -> DayResult:
     """Run one day under `policy` ("kefu" or "fifo")."""
-    weights = Weights() if policy == "kefu" else FIFO_WEIGHTS
+    weights = (weights or Weights()) if policy == "kefu" else FIFO_WEIGHTS
     rng = random.Random(seed)
     agents = make_agents(config, rng)
     pool = AgentPool(agents)
@@ -192,13 +194,17 @@ def simulate_day(config: DayConfig, policy: str, seed: int = 1) -> DayResult:
     for i, at in enumerate(arrivals(config, rng), start=1):
         push(at, "arrive", i)
     handle = _Recent(200, config.handle_mean)
+    calibrator = WaitCalibrator()
     tickets: dict[int, WaitingTicket] = {}
 
     def start(ticket: WaitingTicket, agent: AgentState, now: float) -> None:
         load = dict(agent.load)
         load[CHAT] = load.get(CHAT, 0) + 1
         pool.put(replace(agent, load=load))
-        outcomes[ticket.id].wait = now - ticket.enqueued_at
+        outcome = outcomes[ticket.id]
+        outcome.wait = now - ticket.enqueued_at
+        if outcome.estimate is not None:
+            calibrator.observe(outcome.estimate, outcome.wait)
         duration = rng.lognormvariate(
             math.log(config.handle_mean) - config.handle_sigma**2 / 2, config.handle_sigma
         )
@@ -228,7 +234,9 @@ def simulate_day(config: DayConfig, policy: str, seed: int = 1) -> DayResult:
                 outcomes[ident].estimate = WaitEstimate(1, 0.0, 0.0, 0.0)
                 continue
             queue.add(ticket, now)
-            outcomes[ident].estimate = _estimate(queue, pool, ticket, now, handle.values)
+            outcomes[ident].estimate = _estimate(
+                queue, pool, ticket, now, handle.values, calibrator
+            )
             push(now + rng.expovariate(1.0 / config.patience_mean), "abandon", ident)
         elif kind == "abandon":
             queue.remove(ident)
@@ -258,17 +266,21 @@ def _estimate(
     ticket: WaitingTicket,
     now: float,
     handle_times: Sequence[float],
+    calibrator: WaitCalibrator,
 ) -> WaitEstimate:
+    """Position among the waiting tickets of the language the qualified agents could take,
+    and those agents' capacity, shared by the languages they serve in proportion to the queue."""
     qualified = [
         a
         for a in pool.all()
         if a.available and ticket.language in a.languages and ticket.skill in a.skills
     ]
     slots = sum(a.capacity.get(CHAT, 0) for a in qualified)
-    # Those agents also serve other languages' queues: count the waiting tickets they could take.
+    skills = {s for a in qualified for s in a.skills}
+    keys: list[BucketKey] = [(ticket.language, s, None, CHAT) for s in skills]
     langs = {lang for a in qualified for lang in a.languages}
-    mine = sum(1 for t in queue if t.language == ticket.language)
-    theirs = sum(1 for t in queue if t.language in langs)
+    mine = queue.count(keys)
+    theirs = queue.count([(lang, s, None, CHAT) for lang in langs for s in skills])
     share = mine / theirs if theirs else 1.0
     rate = service_rate(slots, handle_times, share)
-    return estimate_wait(queue.position(ticket.id, now), 0, rate)
+    return calibrator.estimate(queue.position(ticket.id, now, keys), 0, rate)

@@ -70,8 +70,7 @@ def scenes(draw: st.DrawFn) -> Scene:
     return ts, ags, now
 
 
-def _brute_best(ts: list[WaitingTicket], agent: AgentState, now: float) -> float | None:
-    w = Weights()
+def _brute_best(ts: list[WaitingTicket], agent: AgentState, now: float, w: Weights) -> float | None:
     found = [score(t, now, w) for t in ts if eligible(agent, t)]
     return max(found) if found else None
 
@@ -80,9 +79,10 @@ def _brute_best(ts: list[WaitingTicket], agent: AgentState, now: float) -> float
 @given(scenes(), st.data())
 def test_pull_takes_the_highest_priority_eligible_ticket(scene: Scene, data: st.DataObject) -> None:
     ts, ags, now = scene
-    queue = WaitingQueue()
+    w = Weights(breach_keep=data.draw(st.sampled_from((0.0, 0.5, 1.0))))
+    queue = WaitingQueue(w)
     for t in ts:
-        queue.add(t, now=data.draw(st.sampled_from((None, 0.0, now))))
+        queue.add(t, now=data.draw(st.sampled_from((None, t.enqueued_at, now))))
     # Remove some, so stale heap entries are in play.
     gone = (
         set(data.draw(st.lists(st.sampled_from([t.id for t in ts]), max_size=10))) if ts else set()
@@ -90,17 +90,18 @@ def test_pull_takes_the_highest_priority_eligible_ticket(scene: Scene, data: st.
     for ident in gone:
         queue.remove(ident)
     left = [t for t in ts if t.id not in gone]
-    for agent in ags:
-        got = queue.best_for(agent, now)
+    for k, agent in enumerate(ags):
+        at = now + 137.0 * k  # time moves on: tickets change phase between decisions
+        got = queue.best_for(agent, at)
         own = [t for t in left if t.account_manager_id == agent.id and eligible(agent, t)]
         if got is None:
-            assert not agent.available or _brute_best(left, agent, now) is None
+            assert not agent.available or _brute_best(left, agent, at, w) is None
             continue
         assert eligible(agent, got)
         pool = own or left
-        best = _brute_best(pool, agent, now)
+        best = _brute_best(pool, agent, at, w)
         assert best is not None
-        assert abs(queue.score(got, now) - best) <= 1e-6 * max(1.0, abs(best))
+        assert abs(queue.score(got, at) - best) <= 1e-6 * max(1.0, abs(best))
 
 
 @settings(max_examples=100, deadline=None)
