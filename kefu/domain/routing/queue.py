@@ -72,14 +72,11 @@ class WaitingQueue:
         self._version[ticket.id] = version
         lane = self._buckets.setdefault(bucket_of(ticket), {}).setdefault(ticket.tier, _Lane())
         lane.live += 1
-        self._place(
-            lane,
-            ticket,
-            phase(ticket, ticket.enqueued_at if now is None else now, self.weights),
-            version,
-        )
-        for at in phase_changes(ticket, self.weights) or ():
-            heapq.heappush(lane.changes, (at, version, ticket.id))
+        at = ticket.enqueued_at if now is None else now
+        self._place(lane, ticket, phase(ticket, at, self.weights), version)
+        for change in phase_changes(ticket, self.weights) or ():
+            if change > at:  # changes already past are in the phase placed above
+                heapq.heappush(lane.changes, (change, version, ticket.id))
         if ticket.account_manager_id is not None:
             self._by_manager.setdefault(ticket.account_manager_id, set()).add(ticket.id)
 

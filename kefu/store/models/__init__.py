@@ -10,6 +10,14 @@ from kefu.store.models.people import (
     Team,
     agent_teams,
 )
+from kefu.store.models.routing import (
+    AgentProfile,
+    AgentShift,
+    BusinessCalendar,
+    ShiftException,
+    SlaPolicyRule,
+    TicketSla,
+)
 from kefu.store.models.tickets import (
     Attachment,
     Escalation,
@@ -21,6 +29,12 @@ from kefu.store.models.tickets import (
 
 __all__ = [
     "Agent",
+    "AgentProfile",
+    "AgentShift",
+    "BusinessCalendar",
+    "ShiftException",
+    "SlaPolicyRule",
+    "TicketSla",
     "ApiToken",
     "Attachment",
     "AuditEntry",
