@@ -1,4 +1,4 @@
-"""Periodic work every app process does: presence and pending enrichment.
+"""Periodic work every app process does: presence, routing, SLA clocks, pending enrichment.
 
 Each sweep is idempotent, so all processes may run it; no leader is needed.
 """
@@ -11,6 +11,8 @@ from datetime import timedelta
 
 from kefu.actions.enrichment import enrich_pending
 from kefu.actions.presence import do_sweep_presence
+from kefu.actions.routing import route_waiting
+from kefu.actions.sla import do_sweep_sla
 from kefu.actions.unit_of_work import ActionDeps, UnitOfWork
 from kefu.domain.permissions import SYSTEM
 from kefu.store.models import utcnow
@@ -22,6 +24,9 @@ ENRICH_GRACE = timedelta(seconds=30)
 async def sweep_once(deps: ActionDeps) -> None:
     async with UnitOfWork(deps, SYSTEM) as uow:
         await do_sweep_presence(uow, uow.now())
+    await route_waiting(deps)  # agents gone offline: chats back to the queue; free slots filled
+    async with UnitOfWork(deps, SYSTEM) as uow:
+        await do_sweep_sla(uow, uow.now())
     await enrich_pending(deps, utcnow() - ENRICH_GRACE)
 
 
