@@ -25,7 +25,6 @@ from kefu.store.repositories import routing as routing_repo
 
 log = logging.getLogger("kefu.routing")
 LIVE_CHANNELS = (Channel.WEB_CHAT.value, Channel.PHONE.value)  # re-routed when the agent leaves
-CANDIDATES = 20  # best tickets tried in order when others hold locks on the first ones
 FILL_LIMIT = 500  # assignments per sweep
 
 
@@ -73,23 +72,17 @@ async def do_get_next(uow: UnitOfWork, agent_id: int) -> Ticket | None:
         return None
     agent = states[0]
     queue = await _queue_for(uow, agent)
-    order: list[int] = []
-    while len(order) < CANDIDATES:
-        best = queue.best_for(agent, now.timestamp())
-        if best is None:
-            break
-        order.append(best.id)
-        queue.remove(best.id)
-    if not order:
-        return None
-    locked = {t.id: t for t in await routing_repo.lock_unassigned(uow.session, order)}
-    for ticket_id in order:
-        ticket = locked.get(ticket_id)
-        if ticket is not None:
+    clock = now.timestamp()
+    while (best := queue.best_for(agent, clock)) is not None:
+        # One at a time, best first: a ticket another claim holds is skipped, not waited for.
+        locked = await routing_repo.lock_unassigned(uow.session, [best.id])
+        if locked:
+            ticket = locked[0]
             await do_assign(uow, ticket, agent_id)
             await _mark_assigned(uow, agent_id)
             uow.audit("routing.claim", "ticket", ticket.id, after={"agent_id": agent_id})
             return ticket
+        queue.remove(best.id)
     return None
 
 
