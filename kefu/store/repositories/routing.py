@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kefu.domain.routing.model import AgentState, WaitingTicket
 from kefu.domain.routing.schedule import Schedule, Span, parse_span
-from kefu.domain.routing.skills import skill_for_intent
+from kefu.domain.routing.skills import DEFAULT_SKILLS, skill_for_intent
 from kefu.domain.routing.sla import DEFAULT_POLICY, SlaMetric, SlaPolicy, SlaRule
 from kefu.store.models import (
     Agent,
@@ -132,7 +132,8 @@ def agent_state(row: AgentRow, load: dict[str, int], at: datetime) -> AgentState
     return AgentState(
         id=agent.id,
         languages=frozenset(agent.languages or ()),
-        skills=frozenset(agent.skills or ()),
+        # An agent with no skills listed is a generalist: any skill.
+        skills=frozenset(agent.skills or DEFAULT_SKILLS),
         capacity={CAPACITY_ALIASES.get(k, k): v for k, v in (agent.capacity or {}).items()},
         load=load,
         certifications=frozenset(profile.certifications if profile else ()),
