@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     # enrichment a crash left pending; 0 turns the sweeps off.
     sweep_seconds: float = Field(default=10.0, ge=0)
     # Push waiting tickets to agents as events happen (a chat waits, an agent comes online, a
-    # conversation ends); off: agents take work with "get next" and the sweep fills free slots.
+    # conversation ends) and on every sweep; off: agents take work with "get next".
     routing_auto_assign: bool = False
 
     @model_validator(mode="after")

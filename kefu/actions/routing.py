@@ -157,8 +157,8 @@ async def do_claim_for(uow: UnitOfWork, ticket_id: int, agent_id: int) -> bool:
     return True
 
 
-async def route_waiting(deps: ActionDeps, limit: int = FILL_LIMIT) -> int:
-    """Re-route from agents who went offline, then fill every free slot: the routing policy
+async def route_waiting(deps: ActionDeps, limit: int = FILL_LIMIT, *, fill: bool = True) -> int:
+    """Re-route from agents who went offline, then (`fill`) every free slot: the routing policy
     decides on one snapshot (kefu/domain/routing/agents.py `dispatch`), and each decision is
     claimed in its own transaction, re-checked under locks. Returns the assignments made."""
     async with deps.sessionmaker() as session:
@@ -166,6 +166,8 @@ async def route_waiting(deps: ActionDeps, limit: int = FILL_LIMIT) -> int:
     for agent_id in gone:
         async with UnitOfWork(deps, SYSTEM) as uow:
             await do_reroute_agent(uow, agent_id)
+    if not fill:
+        return 0
     async with deps.sessionmaker() as session:
         now = utcnow()
         pool = AgentPool(await routing_repo.agent_states(session, now))

@@ -21,20 +21,21 @@ log = logging.getLogger("kefu.sweeps")
 ENRICH_GRACE = timedelta(seconds=30)
 
 
-async def sweep_once(deps: ActionDeps) -> None:
+async def sweep_once(deps: ActionDeps, *, auto_assign: bool = False) -> None:
     async with UnitOfWork(deps, SYSTEM) as uow:
         await do_sweep_presence(uow, uow.now())
-    await route_waiting(deps)  # agents gone offline: chats back to the queue; free slots filled
+    # Live conversations of agents gone offline back to the queue; free slots filled if asked.
+    await route_waiting(deps, fill=auto_assign)
     async with UnitOfWork(deps, SYSTEM) as uow:
         await do_sweep_sla(uow, uow.now())
     await enrich_pending(deps, utcnow() - ENRICH_GRACE)
 
 
-async def sweep_forever(deps: ActionDeps, interval: float) -> None:
+async def sweep_forever(deps: ActionDeps, interval: float, *, auto_assign: bool = False) -> None:
     while True:
         await asyncio.sleep(interval)
         try:
-            await sweep_once(deps)
+            await sweep_once(deps, auto_assign=auto_assign)
         except asyncio.CancelledError:
             raise
         except Exception:

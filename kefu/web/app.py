@@ -62,7 +62,13 @@ def create_app(settings: Settings | None = None, bus: EventBus | None = None) ->
             tokens=TokenCache(settings.token_cache_seconds),
         )
         sweeper = (
-            asyncio.create_task(sweep_forever(app.state.kefu.deps, settings.sweep_seconds))
+            asyncio.create_task(
+                sweep_forever(
+                    app.state.kefu.deps,
+                    settings.sweep_seconds,
+                    auto_assign=settings.routing_auto_assign,
+                )
+            )
             if settings.sweep_seconds > 0
             else None
         )

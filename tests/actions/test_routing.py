@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -9,12 +10,13 @@ from kefu.actions.agents import AgentInput, do_create_agent
 from kefu.actions.customers import CustomerInput, do_create_customer
 from kefu.actions.messages import MessageInput
 from kefu.actions.presence import do_set_presence
+from kefu.actions.router import route_on_events
 from kefu.actions.routing import do_get_next, do_route_ticket, route_waiting
 from kefu.actions.shifts import ShiftSpan, do_set_routing_profile, do_set_shifts
 from kefu.actions.sla import do_sweep_sla, sla_view
-from kefu.actions.tickets import TicketInput, do_create_ticket
+from kefu.actions.tickets import TicketInput, do_change_status, do_create_ticket
 from kefu.actions.unit_of_work import ActionDeps, UnitOfWork
-from kefu.domain.enums import AgentStatus, Priority
+from kefu.domain.enums import AgentStatus, Priority, TicketStatus
 from kefu.domain.permissions import SYSTEM
 from kefu.events.bus import RecordingBus
 from kefu.store.repositories import people
@@ -171,3 +173,37 @@ async def test_sla_sweep_warns_then_escalates_a_breach_once(deps: Deps) -> None:
         escalations = await repo.escalations_of(session, ticket_id)
     assert escalations[0].reason == "SLA breached: first response"
     assert any(e.type == "sla.breached" for e in bus.published)
+
+
+async def test_router_assigns_as_soon_as_a_chat_waits(deps: Deps) -> None:
+    action_deps, _ = deps
+    agent = await _agent(action_deps, "push@x.example", ("en",), chats=1)
+    task = asyncio.create_task(route_on_events(action_deps, settle=0.01))
+    try:
+        await asyncio.sleep(0.05)  # subscribed
+        ticket_id = await _chat(action_deps, "U1")
+        for _ in range(200):
+            async with action_deps.sessionmaker() as session:
+                if (await repo.get_ticket(session, ticket_id)).assignee_id == agent:
+                    break
+            await asyncio.sleep(0.02)
+        else:
+            raise AssertionError("the waiting chat was not pushed to the free agent")
+        # Full now: the next chat waits until the first one ends.
+        waiting = await _chat(action_deps, "U2", minutes=1)
+        await asyncio.sleep(0.3)
+        async with action_deps.sessionmaker() as session:
+            assert (await repo.get_ticket(session, waiting)).assignee_id is None
+        async with UnitOfWork(action_deps, SYSTEM) as uow:
+            first = await repo.get_ticket(uow.session, ticket_id, lock=True)
+            await do_change_status(uow, first, TicketStatus.SOLVED)
+        for _ in range(200):
+            async with action_deps.sessionmaker() as session:
+                if (await repo.get_ticket(session, waiting)).assignee_id == agent:
+                    break
+            await asyncio.sleep(0.02)
+        else:
+            raise AssertionError("the freed slot was not filled")
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
