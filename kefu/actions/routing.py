@@ -133,7 +133,10 @@ async def do_reroute_agent(uow: UnitOfWork, agent_id: int) -> list[int]:
         to_reroute(agent, [Assigned(t.id, t.channel, t.updated_at.timestamp()) for t in held])
     )
     for ticket in held:
-        if ticket.id in back:
+        if ticket.id not in back:
+            continue
+        await uow.session.refresh(ticket, with_for_update=True)  # lock, and re-read under it
+        if ticket.assignee_id == agent_id:
             await do_assign(uow, ticket, None)
             uow.audit("routing.requeue", "ticket", ticket.id, after={"from_agent_id": agent_id})
     return sorted(back)

@@ -271,6 +271,7 @@ async def lock_unassigned(session: AsyncSession, ticket_ids: Sequence[int]) -> l
         select(Ticket)
         .where(Ticket.id.in_(ticket_ids), Ticket.assignee_id.is_(None))
         .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)  # fresh values, read under the lock
     )
     return list((await session.execute(stmt)).scalars())
 
