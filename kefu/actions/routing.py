@@ -43,11 +43,11 @@ async def _queue_for(uow: UnitOfWork, agent: AgentState) -> WaitingQueue:
         languages=agent.languages,
         channels=[c for c in agent.capacity if agent.free(c) > 0],
     )
-    deadlines = await routing_repo.first_response_deadlines(session, [w.ticket.id for w in found])
+    deadlines = await routing_repo.first_response_deadlines(session, [w.id for w in found])
     queue = WaitingQueue()
     now = uow.now().timestamp()
     for item in found:
-        queue.add(routing_repo.waiting_ticket(item, policy, deadlines.get(item.ticket.id)), now)
+        queue.add(routing_repo.waiting_ticket(item, policy, deadlines.get(item.id)), now)
     return queue
 
 
@@ -94,11 +94,7 @@ async def do_route_ticket(uow: UnitOfWork, ticket: Ticket) -> int | None:
     session = uow.session
     now = uow.now()
     policy = await routing_repo.sla_policy(session)
-    items = [
-        w
-        for w in await routing_repo.waiting(session, languages=None, channels=[ticket.channel])
-        if w.ticket.id == ticket.id
-    ]
+    items = await routing_repo.waiting(session, ticket_ids=[ticket.id])
     if not items:
         return None
     waiting = routing_repo.waiting_ticket(items[0], policy)
@@ -179,13 +175,11 @@ async def route_waiting(deps: ActionDeps, limit: int = FILL_LIMIT, *, fill: bool
             return 0
         policy = await routing_repo.sla_policy(session)
         found = await routing_repo.waiting(session)
-        deadlines = await routing_repo.first_response_deadlines(
-            session, [w.ticket.id for w in found]
-        )
+        deadlines = await routing_repo.first_response_deadlines(session, [w.id for w in found])
     queue = WaitingQueue()
     for item in found:
         queue.add(
-            routing_repo.waiting_ticket(item, policy, deadlines.get(item.ticket.id)),
+            routing_repo.waiting_ticket(item, policy, deadlines.get(item.id)),
             now.timestamp(),
         )
     done = 0

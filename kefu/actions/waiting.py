@@ -27,14 +27,14 @@ async def queue_status(
         return {"waiting": False, "position": None}
     policy = await routing_repo.sla_policy(session)
     found = await routing_repo.waiting(session, channels=[ticket.channel])
-    me = next((w for w in found if w.ticket.id == ticket.id), None)
+    me = next((w for w in found if w.id == ticket.id), None)
     if me is None:
         return {"waiting": False, "position": None}
-    deadlines = await routing_repo.first_response_deadlines(session, [w.ticket.id for w in found])
+    deadlines = await routing_repo.first_response_deadlines(session, [w.id for w in found])
     queue = WaitingQueue()
     clock = now.timestamp()
     for item in found:
-        queue.add(routing_repo.waiting_ticket(item, policy, deadlines.get(item.ticket.id)), clock)
+        queue.add(routing_repo.waiting_ticket(item, policy, deadlines.get(item.id)), clock)
     mine = queue.get(ticket.id)
     assert mine is not None
     agents = [

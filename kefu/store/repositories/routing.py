@@ -192,7 +192,14 @@ async def calendars(session: AsyncSession) -> dict[str, Schedule]:
 
 @dataclass(frozen=True)
 class Waiting:
-    ticket: Ticket
+    """A waiting ticket as routing reads it (plain columns: a claim loads hundreds)."""
+
+    id: int
+    language: str | None
+    intent: str | None
+    channel: str
+    priority: str
+    created_at: datetime
     tier: str
     account_manager_id: int | None
 
@@ -202,11 +209,21 @@ async def waiting(
     *,
     languages: Iterable[str] | None = None,
     channels: Iterable[str] | None = None,
+    ticket_ids: Sequence[int] | None = None,
     limit: int = 5000,
 ) -> list[Waiting]:
     """Unassigned active tickets (oldest first), with their customer's tier and manager."""
     stmt = (
-        select(Ticket, Customer.tier, Customer.account_manager_id)
+        select(
+            Ticket.id,
+            Ticket.language,
+            Ticket.intent,
+            Ticket.channel,
+            Ticket.priority,
+            Ticket.created_at,
+            Customer.tier,
+            Customer.account_manager_id,
+        )
         .join(Customer, Customer.id == Ticket.customer_id)
         .where(
             Ticket.assignee_id.is_(None),
@@ -216,6 +233,8 @@ async def waiting(
         .order_by(Ticket.id)
         .limit(limit)
     )
+    if ticket_ids is not None:
+        stmt = stmt.where(Ticket.id.in_(list(ticket_ids)))
     if channels is not None:
         stmt = stmt.where(Ticket.channel.in_(list(channels)))
     if languages is not None:
@@ -224,8 +243,7 @@ async def waiting(
             stmt = stmt.where(Ticket.language.in_(langs) | Ticket.language.is_(None))
         else:
             stmt = stmt.where(Ticket.language.in_(langs))
-    rows = await session.execute(stmt)
-    return [Waiting(t, tier, manager) for t, tier, manager in rows]
+    return [Waiting(*row) for row in await session.execute(stmt)]
 
 
 async def first_response_deadlines(
@@ -244,19 +262,18 @@ async def first_response_deadlines(
 def waiting_ticket(
     item: Waiting, policy: SlaPolicy, deadline: datetime | None = None
 ) -> WaitingTicket:
-    ticket = item.ticket
     if deadline is None:
-        rule = policy.rule_for(ticket.priority, item.tier, ticket.channel)
+        rule = policy.rule_for(item.priority, item.tier, item.channel)
         target = rule.first_response if rule is not None else None
-        deadline = ticket.created_at + target if target is not None else None
+        deadline = item.created_at + target if target is not None else None
     return WaitingTicket(
-        id=ticket.id,
-        language=ticket.language or DEFAULT_LANGUAGE,
-        skill=skill_for_intent(ticket.intent),
-        channel=ticket.channel,
+        id=item.id,
+        language=item.language or DEFAULT_LANGUAGE,
+        skill=skill_for_intent(item.intent),
+        channel=item.channel,
         tier=item.tier,
-        priority=ticket.priority,
-        enqueued_at=ticket.created_at.timestamp(),
+        priority=item.priority,
+        enqueued_at=item.created_at.timestamp(),
         deadline=deadline.timestamp() if deadline is not None else None,
         account_manager_id=item.account_manager_id,
     )
