@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     # How often each process sweeps presence (idle → away, silent → offline) and re-runs
     # enrichment a crash left pending; 0 turns the sweeps off.
     sweep_seconds: float = Field(default=10.0, ge=0)
+    # Push waiting tickets to agents as events happen (a chat waits, an agent comes online, a
+    # conversation ends) and on every sweep; off: agents take work with "get next".
+    routing_auto_assign: bool = False
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

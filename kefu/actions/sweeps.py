@@ -1,4 +1,4 @@
-"""Periodic work every app process does: presence and pending enrichment.
+"""Periodic work every app process does: presence, routing, SLA clocks, pending enrichment.
 
 Each sweep is idempotent, so all processes may run it; no leader is needed.
 """
@@ -11,6 +11,8 @@ from datetime import timedelta
 
 from kefu.actions.enrichment import enrich_pending
 from kefu.actions.presence import do_sweep_presence
+from kefu.actions.routing import route_waiting
+from kefu.actions.sla import do_sweep_sla
 from kefu.actions.unit_of_work import ActionDeps, UnitOfWork
 from kefu.domain.permissions import SYSTEM
 from kefu.store.models import utcnow
@@ -19,17 +21,21 @@ log = logging.getLogger("kefu.sweeps")
 ENRICH_GRACE = timedelta(seconds=30)
 
 
-async def sweep_once(deps: ActionDeps) -> None:
+async def sweep_once(deps: ActionDeps, *, auto_assign: bool = False) -> None:
     async with UnitOfWork(deps, SYSTEM) as uow:
         await do_sweep_presence(uow, uow.now())
+    # Live conversations of agents gone offline back to the queue; free slots filled if asked.
+    await route_waiting(deps, fill=auto_assign)
+    async with UnitOfWork(deps, SYSTEM) as uow:
+        await do_sweep_sla(uow, uow.now())
     await enrich_pending(deps, utcnow() - ENRICH_GRACE)
 
 
-async def sweep_forever(deps: ActionDeps, interval: float) -> None:
+async def sweep_forever(deps: ActionDeps, interval: float, *, auto_assign: bool = False) -> None:
     while True:
         await asyncio.sleep(interval)
         try:
-            await sweep_once(deps)
+            await sweep_once(deps, auto_assign=auto_assign)
         except asyncio.CancelledError:
             raise
         except Exception:

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 from kefu import __version__
 from kefu.actions.inbound import build_deps
+from kefu.actions.router import route_on_events
 from kefu.actions.sweeps import sweep_forever
 from kefu.events.bus import EventBus
 from kefu.events.factory import create_bus
@@ -27,6 +28,7 @@ from kefu.web.routes import (
     customers,
     health,
     pages,
+    routing,
     staff,
     ticket_actions,
     tickets,
@@ -62,16 +64,28 @@ def create_app(settings: Settings | None = None, bus: EventBus | None = None) ->
             limiter=create_limiter(settings),
         )
         sweeper = (
-            asyncio.create_task(sweep_forever(app.state.kefu.deps, settings.sweep_seconds))
+            asyncio.create_task(
+                sweep_forever(
+                    app.state.kefu.deps,
+                    settings.sweep_seconds,
+                    auto_assign=settings.routing_auto_assign,
+                )
+            )
             if settings.sweep_seconds > 0
+            else None
+        )
+        router = (
+            asyncio.create_task(route_on_events(app.state.kefu.deps))
+            if settings.routing_auto_assign
             else None
         )
         try:
             yield
         finally:
-            if sweeper is not None:
-                sweeper.cancel()
-                await asyncio.gather(sweeper, return_exceptions=True)
+            for task in (sweeper, router):
+                if task is not None:
+                    task.cancel()
+                    await asyncio.gather(task, return_exceptions=True)
             await app.state.kefu.deps.pipeline.drain()
             await app.state.kefu.limiter.close()
             await event_bus.close()
@@ -88,6 +102,7 @@ def create_app(settings: Settings | None = None, bus: EventBus | None = None) ->
         app.include_router(module.router)
     app.include_router(chat_pages.router)
     app.include_router(ticket_actions.attachments)
+    app.include_router(routing.router)
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
     return app
 

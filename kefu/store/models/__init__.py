@@ -10,6 +10,14 @@ from kefu.store.models.people import (
     Team,
     agent_teams,
 )
+from kefu.store.models.routing import (
+    AgentProfile,
+    AgentShift,
+    BusinessCalendar,
+    ShiftException,
+    SlaPolicyRule,
+    TicketSla,
+)
 from kefu.store.models.tickets import (
     Attachment,
     Escalation,
@@ -21,18 +29,24 @@ from kefu.store.models.tickets import (
 
 __all__ = [
     "Agent",
+    "AgentProfile",
+    "AgentShift",
     "ApiToken",
     "Attachment",
     "AuditEntry",
     "Base",
+    "BusinessCalendar",
     "Customer",
     "CustomerIdentity",
     "Escalation",
     "IdempotencyRecord",
     "Message",
+    "ShiftException",
+    "SlaPolicyRule",
     "Team",
     "Ticket",
     "TicketEvent",
+    "TicketSla",
     "TicketTag",
     "agent_teams",
     "utcnow",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request
@@ -11,6 +12,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 
 from kefu.actions.customers import do_ensure_customer_by_identity, do_ensure_customer_by_uid
 from kefu.actions.messages import AttachmentInput, MessageInput
+from kefu.actions.sla import sla_view
 from kefu.actions.tickets import TicketInput, do_create_ticket, do_update_ticket
 from kefu.actions.unit_of_work import UnitOfWork
 from kefu.domain.enums import Channel, Priority, TicketStatus
@@ -209,6 +211,9 @@ async def get_ticket(number: str, session: SessionDep, principal: PrincipalDep) 
     view = await render_ticket(session, ticket)
     escalations = [] if principal.is_customer else await repo.escalations_of(session, ticket.id)
     view["escalations"] = [escalation_view(e) for e in escalations]
+    view["sla"] = (
+        None if principal.is_customer else await sla_view(session, ticket, datetime.now(UTC))
+    )
     return view
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -162,6 +162,8 @@ class EscalationOut(Out):
 
 class TicketDetail(TicketOut):
     escalations: list[EscalationOut]
+    # Staff only: SLA clocks by metric (state, target, used, deadline); see /tickets/{n}/sla.
+    sla: dict[str, dict[str, Any]] | None = None
 
 
 class Transcript(Out):

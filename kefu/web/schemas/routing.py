@@ -1,0 +1,83 @@
+"""Bodies and responses of routing, shifts, availability, queue and SLA endpoints."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from kefu.web.schemas.common import Body, DbId, Out
+
+HOURS = r"^\d{2}:\d{2}$"
+SPAN = r"^\d{2}:\d{2}-\d{2}:\d{2}$"
+DAY = r"^\d{4}-\d{2}-\d{2}$"
+
+
+class Availability(Out):
+    language: str
+    online: bool = Field(description="someone who speaks it is online and on shift now")
+    next_opening: str | None = Field(description="now when online; null: nobody scheduled")
+    closes_at: str | None
+    fallbacks: list[str] = Field(description="other languages served now, preferred first")
+    leave_message: bool = Field(description="offer to leave a message that becomes a ticket")
+
+
+class QueueStatus(Out):
+    waiting: bool
+    position: int | None = None
+    wait_low_seconds: int | None = None
+    wait_high_seconds: int | None = Field(default=None, description="null: nobody on shift")
+    wait_expected_seconds: int | None = None
+    agents_on_shift: int | None = None
+
+
+class SlaClockOut(Out):
+    state: str = Field(description="ok, warning, breached, paused, met or missed")
+    target_seconds: int
+    used_seconds: int
+    deadline: str | None
+    paused: bool
+
+
+class Dispatched(Out):
+    assigned: int
+
+
+class ShiftIn(Body):
+    weekday: int = Field(ge=0, le=6, description="0 = Monday")
+    starts: str = Field(pattern=HOURS)
+    ends: str = Field(pattern=HOURS, description="not after `starts`: past midnight")
+
+
+class ShiftsIn(Body):
+    shifts: list[ShiftIn] = Field(max_length=100)
+
+
+class RoutingProfileIn(Body):
+    certifications: list[str] = Field(default_factory=list, max_length=50)
+    vip_desk: bool = False
+
+
+class ShiftExceptionIn(Body):
+    agent_id: DbId | None = Field(default=None, description="none: a holiday for the desk")
+    day: str = Field(pattern=DAY)
+    spans: list[str] = Field(default_factory=list, max_length=10, description="[] = day off")
+    note: str = Field(default="", max_length=500)
+
+
+class SlaRuleIn(Body):
+    priority: str | None = Field(default=None, max_length=16)
+    tier: str | None = Field(default=None, max_length=16)
+    channel: str | None = Field(default=None, max_length=16)
+    first_response_seconds: float | None = Field(default=None, gt=0, le=10**8)
+    next_response_seconds: float | None = Field(default=None, gt=0, le=10**8)
+    resolution_seconds: float | None = Field(default=None, gt=0, le=10**8)
+    calendar: str = Field(default="24x7", max_length=64)
+
+
+class SlaRuleOut(Out):
+    id: int
+
+
+class CalendarIn(Body):
+    zone: str = Field(max_length=64)
+    weekly: dict[int, list[str]] = Field(description="weekday (0 = Monday) → HH:MM-HH:MM spans")
+    holidays: list[str] = Field(default_factory=list, max_length=400)
