@@ -1,0 +1,142 @@
+"""One-time codes, passwords and API secrets: the value that follows a cue word.
+
+`password: hunter2`, `验证码是 123456`, `API secret = 9fQ…`. The value must look like one: a code
+is four to eight digits (not a date, an amount or part of a longer number); a password is a
+token with a digit, a symbol or mixed case, or any word of six letters after `:`, `=` or a quote
+(`my password is wrong` keeps `wrong`); an API secret is a long random-looking token.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Final
+
+from kefu.triage.redaction.cues import (
+    CONNECTOR,
+    OTP_CUES,
+    PASSWORD_CUES,
+    SECRET_CUES,
+    STRONG_CONNECTOR,
+    WEAK_OTP_CUES,
+    cue_pattern,
+)
+from kefu.triage.redaction.findings import PLACEHOLDER_PREFIX, Finding, Kind
+
+# Printable ASCII but quotes: a password ends where the sentence's own script resumes.
+_VALUE = r"(?P<value>[!#-&(-_a-~]{1,128})"
+_CODE_END = (
+    r"(?![\w.,:/\-]\d)(?![A-Za-z0-9_])"
+    r"(?!\s*(?:usdt|usdc|usd|btc|eth|eur|cny|rmb|jpy|krw|%|min|mins|minutes|sec|seconds|hours|"
+    r"days|times|元|円|원|분|分钟|分|秒))"
+)
+_CODE = r"(?P<value>\d{3}[ \-]\d{3}|\d{4,8})" + _CODE_END
+_SIX = r"(?P<value>\d{6})" + _CODE_END
+
+PASSWORD_RE: Final = re.compile(
+    f"(?P<cue>{cue_pattern(PASSWORD_CUES)})(?P<conn>{CONNECTOR}){_VALUE}", re.IGNORECASE
+)
+SECRET_RE: Final = re.compile(
+    f"(?P<cue>{cue_pattern(SECRET_CUES)})(?P<conn>{CONNECTOR}){_VALUE}", re.IGNORECASE
+)
+OTP_RE: Final = re.compile(f"(?P<cue>{cue_pattern(OTP_CUES)})(?P<conn>{CONNECTOR}){_CODE}", re.I)
+WEAK_OTP_RE: Final = re.compile(
+    rf"(?P<cue>{cue_pattern(WEAK_OTP_CUES)})(?P<conn>[\s:：=]*(?:is|是|は|는|:)?[\s:：=]*){_SIX}",
+    re.IGNORECASE,
+)
+OTP_AFTER_RE: Final = re.compile(
+    r"(?<![\w.,+\-])(?P<value>\d{4,8})\s+(?:is|was)\s+(?:my|the)\s+"
+    r"(?:otp|2fa|code|verification code|sms code|auth code|authenticator code)\b",
+    re.IGNORECASE,
+)
+# `error code 404 …`, `promo code 123456`: a bare "code" that is no one-time code.
+_OTHER_CODE: Final = re.compile(
+    r"(?:error|err|promo|promotion|referral|invite|invitation|zip|postal|post|country|area|swift|"
+    r"bank|sort|reference|ref|voucher|coupon|discount|tracking|status|reason|product|branch|"
+    r"错误|邀请|推荐|优惠|エラー|招待|오류|추천)[\s_\-]*$",
+    re.IGNORECASE,
+)
+_TRAILING = ".,;:)]}>"
+# Plain words that follow a password cue without being a password.
+_PASSWORD_STOPWORDS: Final = (
+    "reset", "forgot", "forgotten", "forget", "wrong", "incorrect", "changed", "change",
+    "changing", "expired", "invalid", "locked", "required", "needed", "please", "help", "not",
+    "none", "null", "empty", "same", "new", "old", "correct", "hidden", "unknown", "recovery",
+    "recover", "manager", "protection", "protected", "policy", "field", "login", "again",
+    "anymore", "twice", "later", "isn't", "doesnt", "doesn't", "cannot", "can't", "wont", "won't",
+    "didn't", "working", "works", "work", "problem", "issue", "error", "because", "since", "when",
+    "while", "after", "before", "update", "updated", "setting", "settings", "olvidé", "olvide",
+    "cambiar", "incorrecta", "esqueci", "errada", "oublié", "incorrect", "vergessen", "falsch",
+    "забыл", "неверный", "sıfırlama", "unuttum", "quên", "lupa", "salah",
+)  # fmt: skip
+_NOT_A_PASSWORD: Final = frozenset(_PASSWORD_STOPWORDS)
+
+
+def find_credentials(text: str) -> Iterator[Finding]:
+    lowered = text.casefold()
+    for m in PASSWORD_RE.finditer(text):
+        finding = _password(m, "password")
+        if finding is not None:
+            yield finding
+    for m in SECRET_RE.finditer(text):
+        cue = m.group("cue").casefold()
+        finding = _password(m, "api_secret") if "phrase" in cue else _secret(m)
+        if finding is not None:
+            yield finding
+    yield from _codes(text, lowered)
+
+
+def _value(m: re.Match[str]) -> tuple[str, int, int] | None:
+    value = m.group("value")
+    start = m.start("value")
+    stripped = value.rstrip(_TRAILING)
+    if not stripped or stripped.startswith(PLACEHOLDER_PREFIX) or not stripped.isascii():
+        return None
+    return stripped, start, start + len(stripped)
+
+
+def _password(m: re.Match[str], kind: Kind) -> Finding | None:
+    found = _value(m)
+    if found is None:
+        return None
+    value, start, end = found
+    core = value.rstrip("!?")  # `my PIN blocked?`: the question mark is the sentence's
+    if len(core) < 4 or len(value) > 64 or core.casefold() in _NOT_A_PASSWORD:
+        return None
+    if set(core) <= set("*x•.X#-_"):  # masked, not the real thing
+        return None
+    digit = any(c.isdigit() for c in core)
+    symbol = any(not c.isalnum() for c in core)
+    mixed = any(c.isupper() for c in core[1:]) and any(c.islower() for c in core)
+    if digit or symbol or mixed:
+        return Finding(kind, start, end, 0.9)
+    strong = STRONG_CONNECTOR.search(m.group("conn")) is not None
+    if strong and len(value) >= 6:
+        return Finding(kind, start, end, 0.7)
+    return None
+
+
+def _secret(m: re.Match[str]) -> Finding | None:
+    found = _value(m)
+    if found is None:
+        return None
+    value, start, end = found
+    if len(value) < 8 or not re.fullmatch(r"[A-Za-z0-9_\-+/=.~]+", value):
+        return None
+    letters = sum(c.isalpha() for c in value)
+    digits = sum(c.isdigit() for c in value)
+    mixed = any(c.isupper() for c in value) and any(c.islower() for c in value)
+    if (letters and digits) or (len(value) >= 16 and mixed):
+        return Finding("api_secret", start, end, 0.9)
+    return None
+
+
+def _codes(text: str, lowered: str) -> Iterator[Finding]:
+    for m in OTP_RE.finditer(text):
+        yield Finding("otp_code", m.start("value"), m.end("value"), 0.9)
+    for m in WEAK_OTP_RE.finditer(text):
+        before = lowered[max(0, m.start() - 16) : m.start()]
+        if not _OTHER_CODE.search(before):
+            yield Finding("otp_code", m.start("value"), m.end("value"), 0.7)
+    for m in OTP_AFTER_RE.finditer(text):
+        yield Finding("otp_code", m.start("value"), m.end("value"), 0.8)
