@@ -20,7 +20,7 @@ import string
 from pathlib import Path
 
 from mnemonic import Mnemonic
-from secrets_templates import NEGATIVES, POSITIVES, SEED_TEMPLATES
+from secrets_templates import HARD_POSITIVES, NEGATIVES, POSITIVES, SEED_TEMPLATES
 
 OUT = Path(__file__).resolve().parent / "data" / "secrets_labelled.jsonl"
 B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
@@ -158,6 +158,15 @@ def main() -> None:
                     "secrets": [(kind, values[slot])],
                 }
             )
+    for lang, kind, slot, template in HARD_POSITIVES * 2:
+        values = secret_values(rng)
+        rows.append(
+            {
+                "lang": lang,
+                "text": template.format(**{slot: values[slot]}),
+                "secrets": [(kind, values[slot])],
+            }
+        )
     for _ in range(3):
         for lang, template in NEGATIVES:
             rows.append(

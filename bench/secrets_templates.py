@@ -114,6 +114,21 @@ POSITIVES: list[tuple[str, str, str, str]] = [
     ("it", "api_secret", "api_secret", "chiave segreta {api_secret}"),
 ]
 
+# Written the way customers also write, and not what the detectors were tuned on: some are
+# expected to be missed, so the figures show where the limits are.
+HARD_POSITIVES: list[tuple[str, str, str, str]] = [
+    ("en", "password", "password", "pass is {password}"),
+    ("en", "password", "password", "login alice / {password}"),
+    ("en", "password", "password", "I use {password} as my password"),
+    ("en", "otp_code", "otp", "{otp}"),
+    ("en", "otp_code", "otp", "got the sms, {otp}"),
+    ("en", "card_number", "card", "visa ending... full number {card} cvv 123"),
+    ("zh", "password", "password", "账号alice 密码{password}"),
+    ("es", "otp_code", "otp", "me llegó el {otp} por SMS"),
+    ("de", "api_secret", "api_secret", "Hier der Key und das Secret: {api_secret}"),
+    ("en", "private_key", "hexkey", "pk {hexkey}"),
+]
+
 NEGATIVES: list[tuple[str, str]] = [
     ("en", "My deposit has not arrived. TXID: {txhash}"),
     ("en", "withdrawal to {eth} stuck, tx hash {txhash0x}"),
@@ -157,4 +172,10 @@ NEGATIVES: list[tuple[str, str]] = [
     ("it", "Il prelievo all'indirizzo {btc} è in sospeso dal {date}"),
     ("en", "abandon ability able about above absent absorb abstract: what do these words mean?"),
     ("en", "I want to buy more bitcoin but the order button is gray, what should I do?"),
+    ("en", "my PIN is blocked after 3 attempts"),
+    ("en", "what is the secret to faster withdrawals? the fee was {amount}"),
+    ("en", "The code 2FA is not working since {date}"),
+    ("zh", "交易密码输错了5次被锁了"),
+    ("ja", "二段階認証コードが届かないです、電話番号は{phone}"),
+    ("es", "mi tarjeta no funciona desde el {date}, referencia {order}"),
 ]

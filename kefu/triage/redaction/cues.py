@@ -43,13 +43,19 @@ def _emit(node: dict[str, Any]) -> str:
 # Letters of scripts written with spaces between words (Latin, Cyrillic …): a cue must not touch
 # them. Chinese, Japanese, Korean particles, Thai and Arabic may run on into a cue.
 _WORD_LETTER = r"[^\W\d_\u0e00-\u0e7f\u0600-\u06ff\u3040-\u9fff\uac00-\ud7af]"
+_RUN_ON = r"[\u0e00-\u0e7f\u0600-\u06ff\u3040-\u9fff\uac00-\ud7af]"
 
 
 def cue_pattern(cues: Iterable[str]) -> str:
     words = list(cues)
     first = {c for cue in words for c in (cue[0].casefold(), cue[0].upper(), cue[0].lower())}
     lookahead = "[" + "".join(re.escape(c) for c in sorted(first)) + "]"
-    return rf"(?={lookahead})(?<!{_WORD_LETTER})(?:{_trie(words)})(?!{_WORD_LETTER})"
+    # No letter of a spaced script, and no digit, just before or after (`4pwD4` in an address
+    # is no cue); anything may follow a CJK, Thai or Arabic cue (`验证码123456`, `密码Moon7`).
+    return (
+        rf"(?={lookahead})(?<![0-9])(?<!{_WORD_LETTER})(?:{_trie(words)})"
+        rf"(?:(?<={_RUN_ON})|(?![0-9])(?!{_WORD_LETTER}))"
+    )
 
 
 def compile_cues(cues: Iterable[str]) -> re.Pattern[str]:

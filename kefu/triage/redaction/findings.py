@@ -75,9 +75,3 @@ def apply(text: str, findings: list[Finding]) -> Redaction:
         at = f.end
     parts.append(text[at:])
     return Redaction("".join(parts), tuple(merged))
-
-
-def inside_placeholder(text: str, start: int) -> bool:
-    """Whether `start` falls inside a placeholder already in the text (redacting twice)."""
-    open_at = text.rfind(PLACEHOLDER_PREFIX, max(0, start - 24), start + 1)
-    return open_at != -1 and text.find("]", open_at) >= start

@@ -27,9 +27,10 @@ from kefu.triage.redaction.wordlists import (
 
 MIN_WORDS: Final = 12
 # Letters and digits apart, so `1.abandon` and `abandon1` give the word.
-# Combining marks belong to their word (`á` and `が` may come decomposed).
-_TOKEN = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f\u3099-\u309c])+|\d+")
-_LETTERS = re.compile(r"[^\W\d_]+")
+# Combining marks belong to their word (`á` and `が` may come decomposed); so does U+FFFD, which
+# one word of the Russian list the package ships has in place of a letter.
+_TOKEN = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f\u3099-\u309c\ufffd])+|\d+")
+_LETTERS = re.compile(r"(?:[^\W\d_]|\ufffd)+")
 _CJK = re.compile(
     r"[\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
 )
@@ -114,16 +115,35 @@ def _separated_runs(words: list[_Word | None], lists: Wordlists) -> Iterator[Fin
                 run.append(w)
                 continue
             if len(run) >= MIN_WORDS:
-                finding = _judge_run(run, lang, lists)
-                if finding is not None:
-                    yield finding
+                yield from _judge_run(run, lang, lists)
             run = []
 
 
-def _judge_run(run: list[_Word], lang: int, lists: Wordlists) -> Finding | None:
+def _judge_run(run: list[_Word], lang: int, lists: Wordlists) -> Iterator[Finding]:
+    """A phrase is mostly real words with a few typos (words matched by their first letters):
+    those at the edges are left out (`hunter` before a phrase is no typo of `hunt`), and a run
+    with more typos than that splits at them."""
+    while run and run[0].fuzzy:
+        run = run[1:]
+    while run and run[-1].fuzzy:
+        run = run[:-1]
+    if len(run) < MIN_WORDS:
+        return
     fuzzy = sum(1 for w in run if w.fuzzy)
-    if fuzzy > max(2, len(run) // 6):  # mostly real words, a few typos
-        return None
+    if fuzzy > max(2, len(run) // 6):
+        piece: list[_Word] = []
+        for w in [*run, None]:
+            if w is not None and not w.fuzzy:
+                piece.append(w)
+            else:
+                if len(piece) >= MIN_WORDS:
+                    yield _finding(piece, lang, lists)
+                piece = []
+        return
+    yield _finding(run, lang, lists)
+
+
+def _finding(run: list[_Word], lang: int, lists: Wordlists) -> Finding:
     confidence = 0.8
     if len(run) in VALID_LENGTHS:
         positions = [lists.position(lang, w.text) for w in run]
