@@ -20,6 +20,8 @@ from kefu.triage.redaction.cues import (
     STRONG_CONNECTOR,
     WEAK_OTP_CUES,
     cue_pattern,
+    first_chars,
+    trie_pattern,
 )
 from kefu.triage.redaction.findings import PLACEHOLDER_PREFIX, Finding, Kind
 
@@ -72,18 +74,39 @@ _PASSWORD_STOPWORDS: Final = (
 _NOT_A_PASSWORD: Final = frozenset(_PASSWORD_STOPWORDS)
 
 
+# Where any cue starts: one pass over the text; the patterns above are then tried only there.
+_ALL_CUES: Final = (*PASSWORD_CUES, *SECRET_CUES, *OTP_CUES, *WEAK_OTP_CUES)
+# Matched against the lower-cased text (faster than ignoring case), same offsets.
+_ANY_CUE: Final = re.compile(first_chars(_ALL_CUES) + trie_pattern(_ALL_CUES))
+_ANY_CUE_ANY_CASE: Final = re.compile(_ANY_CUE.pattern, re.IGNORECASE)
+_DIGITS: Final = re.compile(r"\d{3}")
+
+
 def find_credentials(text: str) -> Iterator[Finding]:
-    lowered = text.casefold()
-    for m in PASSWORD_RE.finditer(text):
-        finding = _password(m, "password")
-        if finding is not None:
-            yield finding
-    for m in SECRET_RE.finditer(text):
-        cue = m.group("cue").casefold()
-        finding = _password(m, "api_secret") if "phrase" in cue else _secret(m)
-        if finding is not None:
-            yield finding
-    yield from _codes(text, lowered)
+    digits = _DIGITS.search(text) is not None
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        cues = _ANY_CUE.finditer(lowered)
+    else:  # `İ` lower-cases to two characters: offsets would shift
+        cues = _ANY_CUE_ANY_CASE.finditer(text)
+    for cue in cues:
+        at = cue.start()
+        m = PASSWORD_RE.match(text, at)
+        if m is not None:
+            finding = _password(m, "password")
+            if finding is not None:
+                yield finding
+        m = SECRET_RE.match(text, at)
+        if m is not None:
+            phrase = "phrase" in m.group("cue").casefold()
+            finding = _password(m, "api_secret") if phrase else _secret(m)
+            if finding is not None:
+                yield finding
+        if digits:
+            yield from _codes_at(text, at)
+    if digits:
+        for m in OTP_AFTER_RE.finditer(text):
+            yield Finding("otp_code", m.start("value"), m.end("value"), 0.8)
 
 
 def _value(m: re.Match[str]) -> tuple[str, int, int] | None:
@@ -131,12 +154,11 @@ def _secret(m: re.Match[str]) -> Finding | None:
     return None
 
 
-def _codes(text: str, lowered: str) -> Iterator[Finding]:
-    for m in OTP_RE.finditer(text):
+def _codes_at(text: str, at: int) -> Iterator[Finding]:
+    m = OTP_RE.match(text, at)
+    if m is not None:
         yield Finding("otp_code", m.start("value"), m.end("value"), 0.9)
-    for m in WEAK_OTP_RE.finditer(text):
-        before = lowered[max(0, m.start() - 16) : m.start()]
-        if not _OTHER_CODE.search(before):
-            yield Finding("otp_code", m.start("value"), m.end("value"), 0.7)
-    for m in OTP_AFTER_RE.finditer(text):
-        yield Finding("otp_code", m.start("value"), m.end("value"), 0.8)
+        return
+    m = WEAK_OTP_RE.match(text, at)
+    if m is not None and not _OTHER_CODE.search(text[max(0, at - 16) : at].casefold()):
+        yield Finding("otp_code", m.start("value"), m.end("value"), 0.7)

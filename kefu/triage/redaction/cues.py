@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any, Final
 
 
-def _trie(cues: Iterable[str]) -> str:
+def trie_pattern(cues: Iterable[str]) -> str:
     """One regex for many cue words, shaped as their trie: it tries each character once instead
     of every cue at every position (the cue detectors run on every message). Longest first, so
     `verification code` wins over `code`; a space in a cue matches any run of spaces, `_` or `-`.
@@ -46,14 +46,21 @@ _WORD_LETTER = r"[^\W\d_\u0e00-\u0e7f\u0600-\u06ff\u3040-\u9fff\uac00-\ud7af]"
 _RUN_ON = r"[\u0e00-\u0e7f\u0600-\u06ff\u3040-\u9fff\uac00-\ud7af]"
 
 
+def first_chars(cues: Iterable[str]) -> str:
+    """A lookahead for the characters cues start with: positions where no cue can start are
+    passed over at once."""
+    first = {c for cue in cues for c in (cue[0].casefold(), cue[0].upper(), cue[0].lower())}
+    first.discard(" ")
+    return "(?=[" + "".join(re.escape(c) for c in sorted(first)) + "])"
+
+
 def cue_pattern(cues: Iterable[str]) -> str:
     words = list(cues)
-    first = {c for cue in words for c in (cue[0].casefold(), cue[0].upper(), cue[0].lower())}
-    lookahead = "[" + "".join(re.escape(c) for c in sorted(first)) + "]"
+    lookahead = first_chars(words)[3:-1]
     # No letter of a spaced script, and no digit, just before or after (`4pwD4` in an address
     # is no cue); anything may follow a CJK, Thai or Arabic cue (`验证码123456`, `密码Moon7`).
     return (
-        rf"(?={lookahead})(?<![0-9])(?<!{_WORD_LETTER})(?:{_trie(words)})"
+        rf"(?={lookahead})(?<![0-9])(?<!{_WORD_LETTER})(?:{trie_pattern(words)})"
         rf"(?:(?<={_RUN_ON})|(?![0-9])(?!{_WORD_LETTER}))"
     )
 

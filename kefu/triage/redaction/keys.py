@@ -52,8 +52,8 @@ def find_private_keys(text: str) -> Iterator[Finding]:
     if "-----BEGIN" in text:
         for m in _PEM.finditer(text):
             yield Finding("private_key", m.start(), m.end(), 1.0)
-    if len(text) < 50:
-        return
+    if len(text) < 50 or max(map(len, text.split())) < 50:
+        return  # keys are one long run of characters: none here
     for m in _EXTENDED.finditer(text):
         valid = base58check(m.group()) is not None
         yield Finding("private_key", m.start(), m.end(), 1.0 if valid else 0.8)

@@ -82,22 +82,29 @@ def find_seed_phrases(text: str) -> list[Finding]:
 
 
 def _worth_a_look(text: str, lists: Wordlists) -> bool:
-    """A cheap first pass: enough list words, or a long run of CJK letters."""
+    """A cheap first pass: twelve list words in a row (of any lists), or a long run of CJK
+    letters. Most messages, long ones too, have a word of no list every few words."""
     masks, prefixes = lists.masks, lists.prefix_masks
-    hits = 0
+    run = 0
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     for token in _LETTERS.findall(text.casefold()):
         if token in masks:
-            hits += 1
+            run += 1
         elif token.isascii():
             if len(token) > PREFIX and token[:PREFIX] in prefixes:
-                hits += 1
+                run += 1
+            else:
+                run = 0
         elif lists.lookup(token)[0]:
-            hits += 1
+            run += 1
         elif len(token) >= MIN_WORDS and _CJK.search(token):
             return True
-    return hits >= MIN_WORDS
+        else:
+            run = 0
+        if run >= MIN_WORDS:
+            return True
+    return False
 
 
 def _separated_runs(words: list[_Word | None], lists: Wordlists) -> Iterator[Finding]:
