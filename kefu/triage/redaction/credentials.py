@@ -85,12 +85,13 @@ _DIGITS: Final = re.compile(r"\d{3}")
 def find_credentials(text: str) -> Iterator[Finding]:
     digits = _DIGITS.search(text) is not None
     lowered = text.lower()
-    if len(lowered) == len(text):
-        cues = _ANY_CUE.finditer(lowered)
-    else:  # `İ` lower-cases to two characters: offsets would shift
-        cues = _ANY_CUE_ANY_CASE.finditer(text)
-    for cue in cues:
+    scan, scanner = (lowered, _ANY_CUE) if len(lowered) == len(text) else (text, _ANY_CUE_ANY_CASE)
+    # (`İ` lower-cases to two characters: offsets would shift, so that text is scanned as is.)
+    # Every start is tried, overlapping ones too: `…R7tYAPI secret: …` has a cue at `secret`.
+    cue = scanner.search(scan)
+    while cue is not None:
         at = cue.start()
+        cue = scanner.search(scan, at + 1)
         m = PASSWORD_RE.match(text, at)
         if m is not None:
             finding = _password(m, "password")
