@@ -44,8 +44,8 @@ async def test_seed_phrase_in_the_widget(
 
     agent = await new_page(browser, contexts)
     await agent_login(agent, desk_server)
-    pick_up = agent.get_by_role("button", name=re.compile(r"^Pick up KF-\d+"))
-    await pick_up.first.click()
+    waiting = agent.locator("#queue li", has_text="Please restore my wallet")
+    await waiting.get_by_role("button", name=re.compile("^Pick up")).click()
     transcript = agent.get_by_role("log", name="Transcript")
     await expect(transcript).to_contain_text("[redacted:seed_phrase]")
     await expect(transcript).to_contain_text("freeze withdrawals")
