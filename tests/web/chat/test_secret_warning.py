@@ -3,11 +3,13 @@ sees the redacted text, the security flag and the advice; nothing of it is store
 
 from __future__ import annotations
 
+import hashlib
+
 import orjson
 from mnemonic import Mnemonic
 from sqlalchemy import select
 
-from kefu.store.models import Message, Ticket, TicketEvent
+from kefu.store.models import IdempotencyRecord, Message, Ticket, TicketEvent
 from tests.web.chat.conftest import LiveServer, is_event
 
 SEED = Mnemonic("english").to_mnemonic(bytes(range(16, 32)))
@@ -85,8 +87,11 @@ async def test_rest_response_carries_the_warning(live: LiveServer) -> None:
         assert data["message"]["body"] == "card [redacted:card_number] was charged"
         assert "never ask" in data["notices"][0]
         number = data["ticket"]["number"]
+        body = orjson.dumps({"body": "password: hunter2!"})
         response = await http.post(
-            f"/api/v1/tickets/{number}/messages", json={"body": "password: hunter2!"}
+            f"/api/v1/tickets/{number}/messages",
+            content=body,
+            headers={"Idempotency-Key": "k-1", "Content-Type": "application/json"},
         )
         assert response.status_code == 201, response.text
         assert response.json()["body"] == "password: [redacted:password]"
@@ -95,3 +100,11 @@ async def test_rest_response_carries_the_warning(live: LiveServer) -> None:
     assert sum(_is_warning(m) for m in transcript) == 2
     assert not any(m["internal"] for m in transcript)
     assert "4111" not in orjson.dumps(transcript).decode()
+    async with live.app_state.sessionmaker() as session:
+        record = (await session.execute(select(IdempotencyRecord))).scalar_one()
+    # The stored response is the redacted one; the request's fingerprint is keyed, so trying
+    # every short password against it needs the server's secret.
+    assert "hunter2" not in orjson.dumps(record.response).decode()
+    path = f"/api/v1/tickets/{number}/messages"
+    plain = hashlib.sha256(f"POST {path}\n".encode() + body).hexdigest()
+    assert record.fingerprint != plain
