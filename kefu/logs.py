@@ -52,5 +52,7 @@ def configure(level: str = "INFO", json: bool = True) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("uvicorn.access", "alembic"):
+    # At DEBUG the WebSocket libraries log frames as they come: customers' text, before
+    # screening has removed secrets from it. They stay at WARNING whatever the level.
+    for noisy in ("uvicorn.access", "alembic", "websockets", "wsproto"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

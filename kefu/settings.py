@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     # Push waiting tickets to agents as events happen (a chat waits, an agent comes online, a
     # conversation ends) and on every sweep; off: agents take work with "get next".
     routing_auto_assign: bool = False
+    # Secrets (seed phrases, keys, cards, codes, passwords) replaced before inbound text is stored.
+    redaction: bool = True
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

@@ -16,6 +16,7 @@ from kefu.events.bus import EventBus
 from kefu.settings import Settings
 from kefu.store.files import FileStore
 from kefu.triage.pipeline import Enricher, InboundPipeline, ScreeningStep
+from kefu.triage.redaction.step import RedactSecrets
 
 # Builds one enricher for a process from its finished dependencies.
 EnricherFactory = Callable[[ActionDeps], Enricher]
@@ -23,7 +24,10 @@ EnricherFactory = Callable[[ActionDeps], Enricher]
 
 def screening_steps(settings: Settings) -> list[ScreeningStep]:
     """Synchronous steps, in order, run on every inbound message before it is stored."""
-    return []
+    steps: list[ScreeningStep] = []
+    if settings.redaction:
+        steps.append(RedactSecrets())  # first: later steps never see a secret
+    return steps
 
 
 def enricher_factories(settings: Settings) -> list[EnricherFactory]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
+from kefu.actions.screening import record_screening
 from kefu.actions.unit_of_work import UnitOfWork
 from kefu.domain.enums import Direction, TicketStatus
 from kefu.domain.errors import Conflict, InvalidInput, PermissionDenied
@@ -18,6 +19,7 @@ from kefu.events.bus import DESK_STREAM
 from kefu.store.models import Attachment, Message, Ticket
 from kefu.store.repositories import tickets as repo
 from kefu.store.serialize import iso, message_view
+from kefu.triage.pipeline import Screened
 
 MAX_BODY_CHARS = 20_000
 
@@ -37,6 +39,8 @@ class PostedMessage:
     message: Message
     attachments: list[Attachment]
     created: bool
+    # What the customer was told about this message (a secret was removed …), in their language.
+    notices: tuple[str, ...] = ()
 
     def view(self) -> dict[str, Any]:
         return message_view(self.message, self.attachments)
@@ -86,17 +90,20 @@ async def do_add_message(
     data: MessageInput,
     *,
     looked_up: bool = False,
+    subject_screened: Screened | None = None,
 ) -> PostedMessage:
     """Add a message. A message whose (channel, external id) is already stored is not added
     again: the stored one comes back with created=False. `looked_up`: the caller has just
     checked that the external id is new: no savepoint then, and a concurrent twin makes the
     whole unit of work fail on the unique constraint (IntegrityError); the caller runs it again
-    and the second run finds the twin."""
+    and the second run finds the twin. `subject_screened`: what screening found in the subject of
+    the ticket this message opens, carried to the ticket with the message's own findings."""
     if direction == Direction.INTERNAL:
         uow.require(Perm.NOTES_WRITE)
     else:
         uow.require(Perm.TICKETS_WRITE)
     body, html = data.body.strip(), data.html
+    screened: Screened | None = None
     if direction == Direction.INBOUND:
         screened = uow.deps.pipeline.screen(body, html)
         body, html = screened.body, screened.html
@@ -201,6 +208,16 @@ async def do_add_message(
         public=direction != Direction.INTERNAL,
         also=(DESK_STREAM,) if new_status is not None else (),
     )
+    if screened is not None and subject_screened is not None:
+        screened = Screened(
+            screened.body,
+            screened.html,
+            tuple(dict.fromkeys((*screened.flags, *subject_screened.flags))),
+            tuple(dict.fromkeys((*screened.notices, *subject_screened.notices))),
+        )
+    if screened is not None and (screened.flags or screened.notices):
+        told = await record_screening(uow, ticket, msg, screened, data.body)
+        posted = PostedMessage(msg, attachments, created=True, notices=told)
     return posted
 
 

@@ -85,6 +85,9 @@ async def do_create_ticket(uow: UnitOfWork, data: TicketInput) -> CreatedTicket:
     subject = data.subject.strip()
     if not subject:
         raise InvalidInput("subject must not be empty")
+    # The subject is inbound text too: a secret in it must not be stored either.
+    screened_subject = uow.deps.pipeline.screen(subject, None)
+    subject = screened_subject.body
     if data.team_id is not None:
         await people.get_team(uow.session, data.team_id)
     tags = normalize_tags(data.tags)
@@ -120,7 +123,9 @@ async def do_create_ticket(uow: UnitOfWork, data: TicketInput) -> CreatedTicket:
     uow.ticket_event(
         ticket, "ticket.created", {"ticket": ticket_view(ticket, tags)}, also=tuple(also)
     )
-    first = await do_add_message(uow, ticket, Direction.INBOUND, data.message)
+    first = await do_add_message(
+        uow, ticket, Direction.INBOUND, data.message, subject_screened=screened_subject
+    )
     return CreatedTicket(ticket, tags, first)
 
 

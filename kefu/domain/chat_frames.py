@@ -14,6 +14,7 @@ PROTOCOL_VERSION = 1
 MAX_FRAME_BYTES = 64 * 1024
 MAX_BODY_CHARS = 20_000
 _CID = re.compile(r"[A-Za-z0-9._:\-]{1,64}")  # fullmatch: `$` would let a final newline in
+_KNOWN_TYPE_SHAPE = re.compile(r"[a-z_]{1,20}")  # echoed in errors only when it looks like one
 
 
 class FrameError(Exception):
@@ -126,8 +127,9 @@ def _conversation(data: dict[str, Any], required: bool = True) -> int | None:
     try:
         return parse_number(value)
     except Exception:
+        # What the client sent is not echoed back: a frame may carry anything.
         raise FrameError(
-            "bad_frame", f"{value[:40]!r} is not a ticket number", _cid_of(data)
+            "bad_frame", "'conversation' is not a ticket number (KF-000042)", _cid_of(data)
         ) from None
 
 
@@ -194,5 +196,6 @@ def parse_frame(text: str | bytes, max_bytes: int = MAX_FRAME_BYTES) -> Frame:
         if status not in ("online", "away"):
             raise FrameError("bad_frame", "'status' must be online or away")
         return SetPresence(status=str(status))
-    shown = kind if isinstance(kind, str) else type(kind).__name__
-    raise FrameError("bad_frame", f"unknown frame type {str(shown)[:40]!r}", _cid_of(data))
+    shown = kind if isinstance(kind, str) and _KNOWN_TYPE_SHAPE.fullmatch(kind) else None
+    detail = f"unknown frame type {shown!r}" if shown else "unknown frame type"
+    raise FrameError("bad_frame", detail, _cid_of(data))

@@ -22,7 +22,11 @@ log = logging.getLogger("kefu.triage")
 
 @dataclass(frozen=True)
 class Screened:
-    """The text to store, what the steps noticed, and what the customer should be told."""
+    """The text to store, what the steps noticed, and what the customer should be told.
+
+    `do_add_message` carries both to the ticket (kefu/actions/screening.py): flags that are
+    valid tags become ticket tags (all are audited); notices become one system message to the
+    customer, `secret:<kind>` rendered in their language, any other notice as its own text."""
 
     body: str
     html: str | None

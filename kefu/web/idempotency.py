@@ -6,7 +6,7 @@ lost response, or two concurrent deliveries of the same request, create exactly 
 
 from __future__ import annotations
 
-import hashlib
+import hmac
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -30,8 +30,11 @@ def _principal_key(principal: Principal) -> str:
     return f"{principal.kind.value}:{principal.id}:{principal.token_id or 0}"
 
 
-async def _fingerprint(request: Request) -> str:
-    digest = hashlib.sha256(f"{request.method} {request.url.path}\n".encode())
+async def _fingerprint(request: Request, key: str) -> str:
+    """Keyed with the server's secret: the request body may hold a secret the customer pasted
+    (redacted from what is stored), and a plain hash of a body whose other text is stored
+    would let anyone reading the database try every six-digit code or common password."""
+    digest = hmac.new(key.encode(), f"{request.method} {request.url.path}\n".encode(), "sha256")
     digest.update(await request.body())
     return digest.hexdigest()
 
@@ -70,7 +73,7 @@ async def run_idempotent(
     if not key or len(key) > MAX_KEY_LENGTH or "\x00" in key:
         raise InvalidInput(f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} characters")
     owner = _principal_key(principal)
-    fingerprint = await _fingerprint(request)
+    fingerprint = await _fingerprint(request, state.settings.secret_key)
     existing = await _lookup(state, owner, key)
     if existing is not None:
         return _replay(existing, fingerprint)

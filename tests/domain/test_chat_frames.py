@@ -199,3 +199,15 @@ def test_refused_hellos(hello: dict[str, Any]) -> None:
     with pytest.raises(FrameError) as info:
         parse_hello(orjson.dumps(hello))
     assert info.value.code == "bad_frame"
+
+
+def test_errors_never_echo_what_was_sent() -> None:
+    secret = "abandon ability able about above absent absorb abstract absurd abuse access"
+    for raw in (
+        f'{{"type":"send","cid":"c1","conversation":"{secret}","body":"x"}}',
+        f'{{"type":"{secret}"}}',
+        f'{{"type":"send","cid":"c1","body":"{secret}",',
+    ):
+        with pytest.raises(FrameError) as caught:
+            parse_frame(raw)
+        assert "abandon" not in caught.value.detail

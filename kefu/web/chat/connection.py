@@ -260,16 +260,20 @@ class ChatConnection:
         ticket_id = result.ticket_id
         if ticket_id not in self.convs:
             await self._follow(ticket_id)
-        await self.send(
-            {
-                "type": "ack",
-                "cid": frame.cid,
-                "conversation": format_number(ticket_id),
-                "message_id": result.posted.message.id,
-                "seq": seq,
-                "duplicate": not result.posted.created,
-            }
-        )
+        ack: dict[str, Any] = {
+            "type": "ack",
+            "cid": frame.cid,
+            "conversation": format_number(ticket_id),
+            "message_id": result.posted.message.id,
+            "seq": seq,
+            "duplicate": not result.posted.created,
+        }
+        stored = result.posted.message.body
+        if stored != frame.body.strip():
+            ack["body"] = stored  # screening changed it (a secret was removed): show this
+        if result.posted.notices:
+            ack["notices"] = list(result.posted.notices)
+        await self.send(ack)
 
     async def _typing(self, frame: frames.Typing) -> None:
         if frame.conversation not in self.convs:

@@ -35,6 +35,7 @@ from kefu.web.schemas.tickets import (
     MessageCreate,
     MessageOut,
     NoteCreate,
+    PostedMessageOut,
     StatusChange,
     TagsChange,
     TicketOut,
@@ -61,9 +62,11 @@ async def list_messages(
 @router.post(
     "/{number}/messages",
     status_code=201,
-    response_model=MessageOut,
+    response_model=PostedMessageOut,
     summary="Add a message (staff reply, or a customer's message)",
-    responses={200: {"model": MessageOut, "description": "Already stored (same external_id)"}},
+    responses={
+        200: {"model": PostedMessageOut, "description": "Already stored (same external_id)"}
+    },
 )
 async def add_message(
     request: Request,
@@ -89,7 +92,7 @@ async def add_message(
         ticket = await resolve_merged(uow, ticket)
         posted = await do_add_message(uow, ticket, direction, data)
         created = posted.created
-        return posted.view()
+        return {**posted.view(), "notices": list(posted.notices)}
 
     response = await run_idempotent(request, state, principal, idempotency_key, 201, work)
     if not created:

@@ -132,7 +132,11 @@ async def create_ticket(
                 tags=tuple(body.tags),
             ),
         )
-        return {"ticket": created.view(), "message": created.first.view()}
+        return {
+            "ticket": created.view(),
+            "message": created.first.view(),
+            "notices": list(created.first.notices),
+        }
 
     return await run_idempotent(request, state, principal, idempotency_key, 201, work)
 

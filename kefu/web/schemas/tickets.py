@@ -120,6 +120,14 @@ class MessageOut(Out):
     attachments: list[AttachmentOut]
 
 
+class PostedMessageOut(MessageOut):
+    notices: list[str] = Field(
+        default_factory=list,
+        description="What the customer was told about this message, in their language (for "
+        "instance: a secret was removed from it; staff never ask for one)",
+    )
+
+
 class TicketOut(Out):
     number: TicketNumber
     id: int
@@ -145,6 +153,10 @@ class TicketOut(Out):
 class TicketCreated(Out):
     ticket: TicketOut
     message: MessageOut
+    notices: list[str] = Field(
+        default_factory=list,
+        description="What the customer was told about the first message or the subject",
+    )
 
 
 class TicketPage(Out):

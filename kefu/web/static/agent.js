@@ -5,7 +5,7 @@
   var el = {};
   ["me", "me-name", "presence", "logout", "banner", "banner-text", "retry", "login-view", "login", "email",
     "password", "login-error", "desk", "queue", "queue-count", "queue-empty", "chats", "chats-count", "chats-empty",
-    "chat-empty", "chat-body", "chat-title", "chat-sub", "solve", "transcript", "typing", "composer", "input",
+    "chat-empty", "chat-body", "chat-title", "chat-sub", "chat-flag", "solve", "transcript", "typing", "composer", "input",
   ].forEach(function (id) { el[id.replace(/-(\w)/g, function (_, c) { return c.toUpperCase(); })] = $(id); });
 
   var wsUrl = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws/agent";
@@ -370,6 +370,9 @@
     var t = c.ticket;
     el.chatTitle.textContent = c.number + (t.subject ? " · " + t.subject : "");
     el.chatSub.textContent = [t.status || "", t.customer_id != null ? "customer #" + t.customer_id : "", t.language || ""].filter(Boolean).join(" · ");
+    var secrets = (t.tags || []).filter(function (x) { return x.indexOf("secret:") === 0; }).map(function (x) { return x.slice(7).replace(/_/g, " "); });
+    el.chatFlag.hidden = (t.tags || []).indexOf("security") < 0; // screening found a secret in the customer's text
+    el.chatFlag.textContent = "Security: the customer shared " + (secrets.join(", ") || "a secret") + " (redacted)";
     el.solve.hidden = t.status === "solved" || t.status === "closed";
     var stick = el.transcript.scrollHeight - el.transcript.scrollTop - el.transcript.clientHeight < 80;
     var items = Object.keys(c.msgs).map(function (id) { return c.msgs[id]; }).sort(function (a, b) { return a.id - b.id; });

@@ -278,6 +278,7 @@
       var c = conv(f.conversation);
       var o = take(function (x) { return x.cid === f.cid; });
       if (o && !c.msgs[f.message_id]) c.msgs[f.message_id] = { id: f.message_id, body: o.body, direction: "inbound", created_at: new Date(o.at).toISOString() };
+      if (f.body != null && c.msgs[f.message_id]) c.msgs[f.message_id].body = f.body; // stored as screened (a secret removed): show that
       if (o) adopt(o.cid, f.message_id);
       put("active:" + who, "1");
       pump(); render();
