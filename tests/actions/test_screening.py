@@ -139,7 +139,10 @@ async def test_chat_path_warns_in_the_language_of_the_text(
     async with UnitOfWork(action_deps, actor) as uow:
         posted = await do_chat_message(uow, None, "c1", f"我的助记词是 {SEED} 怎么办")
     assert posted.started
-    assert posted.ticket.subject.startswith("我的助记词是 [redacted:seed_phrase]")
+    async with action_deps.sessionmaker() as session:
+        ticket = await session.get(Ticket, posted.ticket_id)
+    assert ticket is not None
+    assert ticket.subject.startswith("我的助记词是 [redacted:seed_phrase]")
     assert "新钱包" in posted.posted.notices[0]
     _no_secret(await _everything_stored(action_deps))
     _no_secret(orjson.dumps([(e.type, e.payload) for e in bus.published]).decode())
