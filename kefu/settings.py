@@ -34,6 +34,15 @@ class Settings(BaseSettings):
     # How often each process sweeps presence (idle → away, silent → offline) and re-runs
     # enrichment a crash left pending; 0 turns the sweeps off.
     sweep_seconds: float = Field(default=10.0, ge=0)
+    # Official channels and the verify page: the name customers know the exchange by, the
+    # region of phone numbers written without +country code, the warning on messages that
+    # mention lookalikes, how long agents' identity codes live, and the public checks allowed
+    # per minute from one client address (identity codes: a tenth of that).
+    exchange_name: str = Field(default="kefu", min_length=1, max_length=80)
+    default_phone_region: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    lookalike_check: bool = True
+    identity_code_minutes: int = Field(default=10, ge=1, le=60)
+    verify_per_minute: int = Field(default=30, ge=1)
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

@@ -1,0 +1,58 @@
+"""Finding the web addresses, email addresses, phone numbers and @accounts a message mentions.
+
+This runs on every inbound message, so it is cheap: one substring test rules out most messages
+(nothing to find without a dot, an `@` or a `+`), then a few regular expressions. Only what they
+find is parsed and handed to the (slower) lookalike check.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kefu.domain.errors import InvalidInput
+from kefu.triage.channel_values import ChannelValue, parse_value
+
+MAX_MENTIONS = 20
+# Letters of the scripts phishing borrows look-alikes from (Latin, IPA, Greek, Cyrillic,
+# full-width), but not Chinese or Japanese text that runs straight into an address.
+_L = r"0-9A-Za-z\u00c0-\u02af\u0370-\u03ff\u0400-\u052f\u1d00-\u1eff\uff10-\uff5a"
+_LABEL = rf"[{_L}](?:[{_L}\-]*[{_L}])?"
+_DOT = r"(?:\.|\[\.\]|\(\.\))"
+_LETTER = r"A-Za-z\u00c0-\u02af\u0370-\u052f\uff21-\uff5a"
+# The last label (the ending) has two characters or more and at least one letter.
+_HOST = rf"(?:{_LABEL}{_DOT})+(?=[{_L}\-]{{2}})[{_L}\-]*[{_LETTER}][{_L}\-]*"
+_URL = re.compile(
+    rf"(?:(?:https?|hxxps?)://)?(?:[^\s/@]+@)?{_HOST}(?::\d+)?(?:/[^\s<>\"'）)]*)?",
+    re.IGNORECASE,
+)
+_EMAIL = re.compile(rf"[\w.+\-]+@{_HOST}")
+_HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_\u0370-\u03ff\u0400-\u052f][\w.]{1,63}")
+_PHONE = re.compile(r"(?<![\w+])\+\d[\d\s().\-]{6,18}\d")
+
+
+def might_mention(text: str) -> bool:
+    return "." in text or "@" in text or "+" in text or "[.]" in text
+
+
+def mentions(text: str, phone_region: str | None = None) -> list[ChannelValue]:
+    """The values a message mentions, each once, in order (at most MAX_MENTIONS)."""
+    if not might_mention(text):
+        return []
+    found: list[tuple[int, str]] = []
+    emails = [(m.start(), m.end()) for m in _EMAIL.finditer(text)]
+    found += [(s, text[s:e]) for s, e in emails]
+    for m in _URL.finditer(text):
+        if not any(s <= m.start() < e for s, e in emails):
+            found.append((m.start(), m.group()))
+    found += [(m.start(), m.group()) for m in _HANDLE.finditer(text)]
+    found += [(m.start(), m.group()) for m in _PHONE.finditer(text)]
+    out: dict[tuple[str | None, str], ChannelValue] = {}
+    for _, raw in sorted(found):
+        try:
+            value = parse_value(raw, phone_region)
+        except InvalidInput:
+            continue
+        out.setdefault((value.kind, value.value), value)
+        if len(out) >= MAX_MENTIONS:
+            break
+    return list(out.values())
