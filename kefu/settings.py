@@ -37,7 +37,7 @@ class Settings(BaseSettings):
     # Official channels and the verify page: the name customers know the exchange by, the
     # region of phone numbers written without +country code, the warning on messages that
     # mention lookalikes, how long agents' identity codes live, and the public checks allowed
-    # per minute from one client address (identity codes: a tenth of that).
+    # per minute from one client address (identity codes: a third of that).
     exchange_name: str = Field(default="kefu", min_length=1, max_length=80)
     default_phone_region: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
     lookalike_check: bool = True

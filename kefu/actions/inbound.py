@@ -31,9 +31,7 @@ def enricher_factories(settings: Settings) -> list[EnricherFactory]:
     """Enrichers, in order, run on inbound messages after they are committed."""
     factories: list[EnricherFactory] = []
     if settings.lookalike_check:
-        factories.append(
-            lookalike_enricher(settings.exchange_name, settings.default_phone_region)
-        )
+        factories.append(lookalike_enricher(settings.exchange_name, settings.default_phone_region))
     return factories
 
 
