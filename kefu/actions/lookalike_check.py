@@ -19,7 +19,7 @@ from kefu.actions.tickets import do_set_tags
 from kefu.actions.unit_of_work import ActionDeps, UnitOfWork
 from kefu.domain import verify_text
 from kefu.domain.enums import Direction
-from kefu.domain.official import Status
+from kefu.domain.official import ChannelKind, Status
 from kefu.domain.permissions import SYSTEM
 from kefu.store.models import Customer, LookalikeFinding, Message
 from kefu.store.repositories import official as repo
@@ -43,13 +43,15 @@ def lookalike_enricher(
         async def enrich(message_ids: list[int]) -> None:
             async with deps.sessionmaker() as session:
                 rows = await session.execute(
-                    select(Message.id, Message.ticket_id, Message.body).where(
+                    select(Message.id, Message.ticket_id, Message.body, Message.channel).where(
                         Message.id.in_(message_ids),
                         Message.direction == Direction.INBOUND.value,
                     )
                 )
                 todo = [
-                    (m, t, found) for m, t, body in rows if (found := mentions(body, phone_region))
+                    (m, t, found)
+                    for m, t, body, channel in rows
+                    if (found := mentions(body, phone_region, _network(channel)))
                 ]
                 if not todo:
                     return
@@ -65,6 +67,15 @@ def lookalike_enricher(
         return enrich
 
     return factory
+
+
+def _network(channel: str) -> ChannelKind | None:
+    """Where a bare @account in a message of this channel lives (X, Telegram …), if anywhere."""
+    try:
+        kind = ChannelKind(channel)
+    except ValueError:
+        return None
+    return kind if kind.is_handle else None
 
 
 def _reason(verdict: Verdict) -> dict[str, Any]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 
 from kefu.domain.errors import InvalidInput
-from kefu.triage.channel_values import ChannelValue, parse_value
+from kefu.domain.official import ChannelKind
+from kefu.triage.channel_values import ChannelValue, handle_value, parse_value
 
 MAX_MENTIONS = 20
 # Letters of the scripts phishing borrows look-alikes from (Latin, IPA, Greek, Cyrillic,
@@ -34,8 +35,11 @@ def might_mention(text: str) -> bool:
     return "." in text or "@" in text or "+" in text or "[.]" in text
 
 
-def mentions(text: str, phone_region: str | None = None) -> list[ChannelValue]:
-    """The values a message mentions, each once, in order (at most MAX_MENTIONS)."""
+def mentions(
+    text: str, phone_region: str | None = None, network: ChannelKind | None = None
+) -> list[ChannelValue]:
+    """The values a message mentions, each once, in order (at most MAX_MENTIONS). `network`:
+    the social network the message came on, where a bare @account most likely lives."""
     if not might_mention(text):
         return []
     found: list[tuple[int, str]] = []
@@ -49,7 +53,10 @@ def mentions(text: str, phone_region: str | None = None) -> list[ChannelValue]:
     out: dict[tuple[str | None, str], ChannelValue] = {}
     for _, raw in sorted(found):
         try:
-            value = parse_value(raw, phone_region)
+            if raw.startswith("@") and network is not None and network.is_handle:
+                value = handle_value(raw, network)
+            else:
+                value = parse_value(raw, phone_region)
         except InvalidInput:
             continue
         out.setdefault((value.kind, value.value), value)
