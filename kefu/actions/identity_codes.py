@@ -18,7 +18,7 @@ from kefu.domain.errors import InvalidInput, PermissionDenied
 from kefu.domain.identity_code import code_digest, format_code, new_code, normalize_code
 from kefu.domain.permissions import Perm, PrincipalKind
 from kefu.events.bus import Event, agent_stream
-from kefu.store.models import Agent, IdentityCode, Ticket
+from kefu.store.models import Agent, IdentityCode, Ticket, utcnow
 from kefu.store.repositories import official as repo
 from kefu.store.serialize_official import identity_code_view
 
@@ -80,7 +80,7 @@ async def do_revoke_identity_code(uow: UnitOfWork, row: IdentityCode) -> Identit
 
 
 async def check_identity_code(
-    session: AsyncSession, key: str, text: str, now: datetime
+    session: AsyncSession, key: str, text: str, now: datetime | None = None
 ) -> CheckedCode | None:
     """Who a code belongs to, while it is live; None for a wrong, expired or revoked code (the
     three look the same to the person checking, so the answer tells a guesser nothing)."""
@@ -91,6 +91,8 @@ async def check_identity_code(
     if found is None:
         return None
     row, agent = found
+    if now is None:
+        now = utcnow()
     if row.revoked_at is not None or row.expires_at <= now or not agent.active:
         return None
     return CheckedCode(_display_name(agent), row.expires_at, row.ticket_id)

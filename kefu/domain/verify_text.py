@@ -29,6 +29,9 @@ _EN: dict[str, str] = {
     "code_label": "Identity code (8 characters)",
     "check_code": "Check code",
     "official_list": "Our official channels",
+    "kind_domain": "Websites",
+    "kind_email": "Email addresses",
+    "kind_phone": "Phone numbers",
     "language": "Language",
     "never_ask": (
         "{exchange} staff never ask for your password, 2FA or SMS codes, seed phrase or private "
@@ -92,6 +95,9 @@ _ZH: dict[str, str] = {
     "code_label": "身份验证码（8 位）",
     "check_code": "验证",
     "official_list": "我们的官方渠道",
+    "kind_domain": "网站",
+    "kind_email": "邮箱地址",
+    "kind_phone": "电话号码",
     "language": "语言",
     "never_ask": (
         "{exchange}员工绝不会索要您的密码、二次验证码或短信验证码、助记词或私钥，"

@@ -22,13 +22,12 @@ from kefu.actions.official_channels import (
 from kefu.domain import verify_text
 from kefu.domain.permissions import Perm, require
 from kefu.domain.ticket_number import format_number
-from kefu.store.models import utcnow
 from kefu.store.repositories import official as repo
 from kefu.store.serialize import iso
 from kefu.store.serialize_official import official_channel_view
 from kefu.triage.channel_values import MAX_VALUE_CHARS, parse_value
 from kefu.web.deps import PrincipalDep, SessionDep, StateDep, unit_of_work
-from kefu.web.problems import PROBLEM_RESPONSES
+from kefu.web.problems import PROBLEM, PROBLEM_RESPONSES, Problem
 from kefu.web.schemas.common import CleanStr, IdPath
 from kefu.web.schemas.official import (
     IdentityCodeAnswer,
@@ -47,6 +46,9 @@ from kefu.web.views import access_ticket
 router = APIRouter(prefix="/api/v1", tags=["official channels"], responses=PROBLEM_RESPONSES)
 GuardDep = Annotated[VerifyGuard, Depends(verify_guard)]
 RETRY = {"Retry-After": "60"}
+LIMITED: dict[int | str, dict[str, Any]] = {
+    429: {"model": Problem, "content": {PROBLEM: {}}, "description": "Too many checks"}
+}
 
 
 def too_many() -> HTTPException:
@@ -104,7 +106,9 @@ async def remove_channel(channel_id: IdPath, state: StateDep, principal: Princip
         await do_remove_official_channel(uow, row)
 
 
-@router.get("/verify", response_model=VerdictOut, summary="Is this value official?")
+@router.get(
+    "/verify", response_model=VerdictOut, summary="Is this value official?", responses=LIMITED
+)
 async def verify(
     request: Request,
     state: StateDep,
@@ -129,6 +133,7 @@ async def verify(
     "/verify/identity-code",
     response_model=IdentityCodeAnswer,
     summary="Check an agent's identity code",
+    responses=LIMITED,
 )
 async def verify_code(
     request: Request, body: IdentityCodeCheck, state: StateDep, session: SessionDep, guard: GuardDep
@@ -140,7 +145,7 @@ async def verify_code(
     language = verify_text.pick_language(
         body.lang, verify_text.accept_language(request.headers.get("accept-language"))
     )
-    checked = await check_identity_code(session, state.settings.secret_key, body.code, utcnow())
+    checked = await check_identity_code(session, state.settings.secret_key, body.code)
     return code_answer(checked, state.settings.exchange_name, language)
 
 

@@ -15,7 +15,6 @@ from kefu.actions.identity_codes import check_identity_code
 from kefu.domain import verify_text
 from kefu.domain.errors import InvalidInput
 from kefu.domain.official import ChannelKind
-from kefu.store.models import utcnow
 from kefu.store.repositories import official as repo
 from kefu.triage.channel_values import MAX_VALUE_CHARS, parse_value
 from kefu.web.deps import SessionDep, StateDep
@@ -34,6 +33,17 @@ _HEADERS = {
     "Cache-Control": "no-store",
 }
 _LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
+_NETWORKS = {
+    ChannelKind.TELEGRAM: "Telegram",
+    ChannelKind.X: "X (Twitter)",
+    ChannelKind.FACEBOOK: "Facebook",
+    ChannelKind.INSTAGRAM: "Instagram",
+    ChannelKind.YOUTUBE: "YouTube",
+    ChannelKind.TIKTOK: "TikTok",
+    ChannelKind.DISCORD: "Discord",
+    ChannelKind.LINKEDIN: "LinkedIn",
+    ChannelKind.WHATSAPP: "WhatsApp",
+}
 
 
 @cache
@@ -72,7 +82,10 @@ async def _render(
             language=language,
             languages=_LANGUAGE_NAMES,
             exchange=exchange,
-            channels=[(k.value, [r for r in rows if r.kind == k.value]) for k in kinds],
+            channels=[
+                (_NETWORKS.get(k) or t(f"kind_{k.value}"), [r for r in rows if r.kind == k.value])
+                for k in kinds
+            ],
             value=context.pop("value", ""),
             **context,
         )
@@ -126,7 +139,7 @@ async def verify_code_page(
         error = verify_text.text(language, "too_many")
         return await _render(request, state, session, language, 429, code_error=error)
     checked = await check_identity_code(
-        session, state.settings.secret_key, code.replace("\x00", ""), utcnow()
+        session, state.settings.secret_key, code.replace("\x00", "")
     )
     answer = code_answer(checked, state.settings.exchange_name, language)
     return await _render(request, state, session, language, code_answer=answer)
