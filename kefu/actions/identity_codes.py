@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kefu.actions.unit_of_work import UnitOfWork
-from kefu.domain.errors import InvalidInput, PermissionDenied
+from kefu.domain.errors import InvalidInput, NotFound, PermissionDenied
 from kefu.domain.identity_code import code_digest, format_code, new_code, normalize_code
 from kefu.domain.permissions import Perm, PrincipalKind
 from kefu.events.bus import Event, agent_stream
@@ -69,8 +69,10 @@ async def do_issue_identity_code(
 
 async def do_revoke_identity_code(uow: UnitOfWork, row: IdentityCode) -> IdentityCode:
     uow.require(Perm.TICKETS_WRITE)
-    if row.agent_id != uow.actor.id and not uow.actor.perms >= {Perm.AGENTS_WRITE}:
-        raise PermissionDenied("agents can only revoke their own identity codes")
+    if uow.actor.is_customer:
+        raise NotFound(f"identity code {row.id} does not exist")
+    if row.agent_id != uow.actor.id and Perm.AGENTS_WRITE not in uow.actor.perms:
+        raise PermissionDenied("agents can only withdraw their own identity codes")
     if row.revoked_at is None:
         row.revoked_at = uow.now()
         view = identity_code_view(row)

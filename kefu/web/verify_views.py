@@ -7,7 +7,6 @@ from typing import Any
 
 from kefu.actions.identity_codes import CheckedCode
 from kefu.domain import verify_text
-from kefu.domain.official import Status
 from kefu.domain.ticket_number import format_number
 from kefu.store.serialize import iso
 from kefu.triage.lookalikes import Reason, Verdict
@@ -78,7 +77,3 @@ def code_answer(checked: CheckedCode | None, exchange: str, language: str) -> di
         "ticket": ticket,
         "text": text,
     }
-
-
-def is_warning(verdict: Verdict) -> bool:
-    return verdict.status != Status.OFFICIAL

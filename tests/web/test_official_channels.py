@@ -188,6 +188,24 @@ async def test_identity_codes(
         "valid"
     ]
 
+    # Only its agent (or an admin) withdraws a code; then it is not valid.
+    code_id = second.json()["id"]
+    other = await client.delete(f"/api/v1/identity-codes/{code_id}", headers=desk.auth("agent2"))
+    assert other.status_code == 403
+    by_customer = await client.delete(
+        f"/api/v1/identity-codes/{code_id}", headers=desk.auth("customer:U-code")
+    )
+    assert by_customer.status_code == 404
+    third = await client.post("/api/v1/identity-codes", json={}, headers=desk.auth("agent"))
+    withdrawn = await client.delete(
+        f"/api/v1/identity-codes/{third.json()['id']}", headers=desk.auth("agent")
+    )
+    assert withdrawn.status_code == 200
+    assert withdrawn.json()["revoked_at"] is not None
+    third_code = third.json()["code"]
+    answer = await client.post("/api/v1/verify/identity-code", json={"code": third_code})
+    assert answer.json()["valid"] is False
+
     # Expired codes are not valid.
     state = client._transport.app.state.kefu  # type: ignore[attr-defined]
     async with state.sessionmaker() as session:

@@ -42,6 +42,13 @@ async def registry_version(session: AsyncSession) -> RegistryVersion:
     return int(row[0]), row[1]
 
 
+async def get_identity_code(session: AsyncSession, code_id: int) -> IdentityCode:
+    row = await session.get(IdentityCode, code_id)
+    if row is None:
+        raise NotFound(f"identity code {code_id} does not exist")
+    return row
+
+
 async def identity_code_by_digest(
     session: AsyncSession, digest: str
 ) -> tuple[IdentityCode, Agent] | None:

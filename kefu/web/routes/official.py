@@ -12,7 +12,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
-from kefu.actions.identity_codes import check_identity_code, do_issue_identity_code
+from kefu.actions.identity_codes import (
+    check_identity_code,
+    do_issue_identity_code,
+    do_revoke_identity_code,
+)
 from kefu.actions.official_channels import (
     OfficialChannelInput,
     do_add_official_channel,
@@ -24,7 +28,7 @@ from kefu.domain.permissions import Perm, require
 from kefu.domain.ticket_number import format_number
 from kefu.store.repositories import official as repo
 from kefu.store.serialize import iso
-from kefu.store.serialize_official import official_channel_view
+from kefu.store.serialize_official import identity_code_view, official_channel_view
 from kefu.triage.channel_values import MAX_VALUE_CHARS, parse_value
 from kefu.web.deps import PrincipalDep, SessionDep, StateDep, unit_of_work
 from kefu.web.problems import PROBLEM, PROBLEM_RESPONSES, Problem
@@ -34,6 +38,7 @@ from kefu.web.schemas.official import (
     IdentityCodeCheck,
     IdentityCodeCreate,
     IdentityCodeCreated,
+    IdentityCodeOut,
     OfficialChannelCreate,
     OfficialChannelOut,
     OfficialChannelPatch,
@@ -170,3 +175,15 @@ async def issue_code(
             "ticket": format_number(ticket.id) if ticket is not None else None,
             "agent_name": principal.name,
         }
+
+
+@router.delete(
+    "/identity-codes/{code_id}",
+    response_model=IdentityCodeOut,
+    summary="Withdraw an identity code (its agent, or an admin)",
+)
+async def revoke_code(code_id: IdPath, state: StateDep, principal: PrincipalDep) -> dict[str, Any]:
+    async with unit_of_work(state, principal) as uow:
+        row = await repo.get_identity_code(uow.session, code_id)
+        await do_revoke_identity_code(uow, row)
+        return identity_code_view(row)

@@ -66,6 +66,15 @@ class IdentityCodeCreated(Out):
     agent_name: str
 
 
+class IdentityCodeOut(Out):
+    id: int
+    agent_id: int
+    ticket_id: int | None
+    created_at: str
+    expires_at: str
+    revoked_at: str | None
+
+
 class IdentityCodeCheck(Body):
     code: str = Field(min_length=1, max_length=32)
     lang: str | None = Field(default=None, max_length=35)
