@@ -1,10 +1,12 @@
 """Warning about lookalikes of official channels that customers' messages mention.
 
-An enricher (after the message is committed, off the live-chat path): each inbound message is
-scanned cheaply for web addresses, emails, phone numbers and @accounts; only when it mentions
-some is the registry index consulted. A lookalike is recorded on the message, the ticket gets the
-`lookalike` tag, and a public `security.lookalike_warning` event tells the customer (in their
-language) and the agent what it imitates. Running twice on a message changes nothing.
+A selective enricher: when a message is stored, one small regular expression (`might_mention`)
+decides whether it may mention an address at all; most messages do not, and are not enriched.
+The others are scanned after commit, off the live-chat path, for web addresses, emails, phone
+numbers and @accounts, and only what is found is checked against the registry index. A
+lookalike is recorded on the message, the ticket gets the `lookalike` tag, and a public
+`security.lookalike_warning` event tells the customer (in their language) and the agent what it
+imitates. Running twice on a message changes nothing.
 """
 
 from __future__ import annotations
@@ -25,8 +27,8 @@ from kefu.store.models import Customer, LookalikeFinding, Message
 from kefu.store.repositories import official as repo
 from kefu.store.repositories import tickets as ticket_repo
 from kefu.triage.lookalikes import Verdict
-from kefu.triage.mentions import mentions
-from kefu.triage.pipeline import Enricher
+from kefu.triage.mentions import mentions, might_mention
+from kefu.triage.pipeline import Enricher, SelectiveEnricher
 
 TAG = "lookalike"
 EVENT = "security.lookalike_warning"
@@ -64,7 +66,8 @@ def lookalike_enricher(
                     async with UnitOfWork(deps, SYSTEM) as uow:
                         await do_flag_lookalikes(uow, message_id, ticket_id, verdicts, exchange)
 
-        return enrich
+        # Only messages that may mention an address are enriched for this check at all.
+        return SelectiveEnricher(enrich, might_mention)
 
     return factory
 

@@ -295,3 +295,27 @@ async def test_message_mentioning_a_lookalike_warns_both_sides(
     await create_ticket(client, desk, who="customer:U-ok", text="I use kefux.example, all good")
     await state.deps.pipeline.drain()
     assert not [e for e in desk.bus.published if e.type == "security.lookalike_warning"]
+
+
+async def test_only_messages_that_may_mention_an_address_are_enriched(
+    client: httpx.AsyncClient, desk: Desk
+) -> None:
+    from sqlalchemy import select
+
+    from kefu.store.models import Message
+
+    state = client._transport.app.state.kefu  # type: ignore[attr-defined]
+    plain = "My withdrawal of 0.5 BTC is stuck. Please help."
+    await create_ticket(client, desk, who="customer:U-a", text=plain)
+    await create_ticket(client, desk, who="customer:U-b", text="see kefux-help.example")
+    async with state.sessionmaker() as session:
+        pending = {
+            m.body: m.enriched_at is None
+            for m in (await session.execute(select(Message))).scalars()
+        }
+    # Stored as done at once: nothing to look at, no background work, no second write.
+    assert pending[plain] is False
+    await state.deps.pipeline.drain()
+    async with state.sessionmaker() as session:
+        rows = (await session.execute(select(Message))).scalars().all()
+    assert all(m.enriched_at is not None for m in rows)
