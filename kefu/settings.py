@@ -40,6 +40,15 @@ class Settings(BaseSettings):
     routing_auto_assign: bool = False
     # Secrets (seed phrases, keys, cards, codes, passwords) replaced before inbound text is stored.
     redaction: bool = True
+    # Official channels and the verify page: the name customers know the exchange by, the
+    # region of phone numbers written without +country code, the warning on messages that
+    # mention lookalikes, how long agents' identity codes live, and the public checks allowed
+    # per minute from one client address (identity codes: a third of that).
+    exchange_name: str = Field(default="kefu", min_length=1, max_length=80)
+    default_phone_region: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    lookalike_check: bool = True
+    identity_code_minutes: int = Field(default=10, ge=1, le=60)
+    verify_per_minute: int = Field(default=30, ge=1)
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

@@ -64,6 +64,7 @@ async def settings(
 async def deps(settings: Settings) -> AsyncIterator[tuple[ActionDeps, RecordingBus]]:
     engine, action_deps, bus = support.deps_for(settings)
     yield action_deps, bus
+    await action_deps.pipeline.drain()  # enrichment the test started, before the pool closes
     await engine.dispose()
 
 

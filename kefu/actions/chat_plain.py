@@ -54,7 +54,7 @@ async def post_plain(
     author_kind, author_id = author_of(uow, direction)
     now = uow.now()
     inbound = direction == Direction.INBOUND
-    enriches = uow.deps.pipeline.enriches
+    pending = inbound and uow.deps.pipeline.wants(text)  # some enricher will look at it
     message = Message(
         id=locked.message_id,
         created_at=now,
@@ -66,7 +66,7 @@ async def post_plain(
         html=None,
         channel=CHAT,
         external_id=external_id,
-        enriched_at=now if inbound and not enriches else None,
+        enriched_at=None if pending or not inbound else now,
     )
     first_response_at = locked.first_response_at
     if direction == Direction.OUTBOUND and first_response_at is None:
@@ -128,6 +128,6 @@ async def post_plain(
         return None
     also = (DESK_STREAM,) if new_status is not None else ()
     uow.emit(Event("message.created", (ticket_stream(locked.id), *also), payload, seq=seq))
-    if inbound and enriches:
+    if pending:
         uow.to_enrich.append(message.id)
     return locked.id, PostedMessage(message, [], created=True)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from kefu.actions.lookalike_check import lookalike_enricher
 from kefu.actions.unit_of_work import ActionDeps
 from kefu.events.bus import EventBus
 from kefu.settings import Settings
@@ -32,7 +33,10 @@ def screening_steps(settings: Settings) -> list[ScreeningStep]:
 
 def enricher_factories(settings: Settings) -> list[EnricherFactory]:
     """Enrichers, in order, run on inbound messages after they are committed."""
-    return []
+    factories: list[EnricherFactory] = []
+    if settings.lookalike_check:
+        factories.append(lookalike_enricher(settings.exchange_name, settings.default_phone_region))
+    return factories
 
 
 def build_deps(

@@ -126,6 +126,7 @@ async def do_add_message(
     )
     now = uow.now()
     inbound = direction == Direction.INBOUND
+    pending = inbound and uow.deps.pipeline.wants(body)
     msg = Message(
         created_at=now,
         ticket_id=ticket.id,
@@ -136,9 +137,9 @@ async def do_add_message(
         html=sanitize_html(html) if html else None,
         channel=data.channel,
         external_id=data.external_id,
-        # Inbound with nothing to enrich: done at once (no second write); with enrichers:
-        # pending until they ran. Staff messages are not enriched (NULL).
-        enriched_at=now if inbound and not uow.deps.pipeline.enriches else None,
+        # Inbound that no enricher wants: done at once (no second write); otherwise pending
+        # until the enrichers ran. Staff messages are not enriched (NULL).
+        enriched_at=now if inbound and not pending else None,
     )
     if data.external_id is not None and not looked_up:
         nested = await uow.session.begin_nested()
@@ -192,7 +193,7 @@ async def do_add_message(
         msg.id,
         after={"ticket_id": ticket.id, "direction": direction.value, "channel": data.channel},
     )
-    if direction == Direction.INBOUND and uow.deps.pipeline.enriches:
+    if pending:
         uow.to_enrich.append(msg.id)
     posted = PostedMessage(msg, attachments, created=True)
     # What the message changed on the ticket travels with it, so live views stay exact.

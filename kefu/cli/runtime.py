@@ -48,9 +48,11 @@ async def open_deps(settings: Settings, *, migrate: bool = False) -> AsyncIterat
         if migrate:
             await upgrade(engine)
         bus = create_bus(settings)
+        deps = build_deps(
+            settings, make_sessionmaker(engine), bus, FileStore(settings.attachments_dir)
+        )
         try:
-            yield build_deps(
-                settings, make_sessionmaker(engine), bus, FileStore(settings.attachments_dir)
-            )
+            yield deps
         finally:
+            await deps.pipeline.drain()  # enrichment the command started finishes first
             await bus.close()

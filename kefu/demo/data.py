@@ -6,6 +6,7 @@ from __future__ import annotations
 from kefu.demo import tickets_account, tickets_funds, tickets_trading
 from kefu.demo.spec import AgentSpec, CustomerSpec, TeamSpec, TicketSpec, demo_email
 from kefu.domain.enums import AgentStatus, Role, Tier
+from kefu.domain.official import ChannelKind
 
 ADMIN_PASSWORD = "kefu-demo-admin"
 SUPERVISOR_PASSWORD = "kefu-demo-supervisor"
@@ -277,4 +278,18 @@ TICKETS: tuple[TicketSpec, ...] = (
     *tickets_funds.TICKETS,
     *tickets_account.TICKETS,
     *tickets_trading.TICKETS,
+)
+
+
+# The demo exchange's official channels (reserved .example names, a drama-range phone number):
+# the verify page and the lookalike warning check against these; the phishing-en ticket's
+# @kefuX_Support_Help imitates the X account.
+OFFICIAL_CHANNELS: tuple[tuple[ChannelKind, str, str], ...] = (
+    (ChannelKind.DOMAIN, "kefux.example", "Website and app"),
+    (ChannelKind.EMAIL, "support@kefux.example", "Support email"),
+    (ChannelKind.EMAIL, "no-reply@kefux.example", "Notifications"),
+    (ChannelKind.PHONE, "+44 20 7946 0321", "Phone support (24/7)"),
+    (ChannelKind.TELEGRAM, "@kefux_support", "Telegram support"),
+    (ChannelKind.X, "@kefuX_Support", "Support on X"),
+    (ChannelKind.FACEBOOK, "kefuxofficial", "Facebook page"),
 )

@@ -25,6 +25,7 @@ from kefu.actions.agents import (
 )
 from kefu.actions.customers import CustomerInput, do_create_customer, do_update_customer
 from kefu.actions.messages import AttachmentInput, MessageInput, do_add_message, do_add_note
+from kefu.actions.official_channels import OfficialChannelInput, do_add_official_channel
 from kefu.actions.tickets import (
     TicketInput,
     do_assign,
@@ -112,6 +113,8 @@ async def load_demo(deps: ActionDeps) -> DemoResult:
         builder = _Builder(uow)
         clock.current = clock.end - timedelta(days=30)
         await builder.staff()
+        for kind, value, label in data.OFFICIAL_CHANNELS:
+            await do_add_official_channel(uow, OfficialChannelInput(kind, value, label))
         await builder.customers()
         for index, spec in enumerate(data.TICKETS):
             clock.start_ticket(index, len(spec.steps))

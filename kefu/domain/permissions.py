@@ -27,6 +27,7 @@ class Perm(StrEnum):
     TEAMS_WRITE = "teams:write"
     TOKENS_WRITE = "tokens:write"
     AUDIT_READ = "audit:read"
+    OFFICIAL_CHANNELS_WRITE = "official_channels:write"
 
 
 _AGENT = frozenset(
@@ -42,7 +43,12 @@ _AGENT = frozenset(
     }
 )
 _SUPERVISOR = _AGENT | {Perm.TICKETS_ASSIGN_ANY, Perm.AUDIT_READ}
-_ADMIN = _SUPERVISOR | {Perm.AGENTS_WRITE, Perm.TEAMS_WRITE, Perm.TOKENS_WRITE}
+_ADMIN = _SUPERVISOR | {
+    Perm.AGENTS_WRITE,
+    Perm.TEAMS_WRITE,
+    Perm.TOKENS_WRITE,
+    Perm.OFFICIAL_CHANNELS_WRITE,
+}
 
 ROLE_PERMS: dict[Role, frozenset[Perm]] = {
     Role.AGENT: _AGENT,

@@ -40,6 +40,21 @@ class ScreeningStep(Protocol):
 
 # An enricher gets the ids of stored inbound messages; it opens its own unit of work.
 Enricher = Callable[[list[int]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class SelectiveEnricher:
+    """An enricher that needs only some messages: `wants(body)` is a cheap test of the stored
+    text (no I/O; it runs on the send path). A message that no enricher wants is marked enriched
+    when it is stored: no background task, no second write."""
+
+    run: Enricher
+    wants: Callable[[str], bool]
+
+    async def __call__(self, message_ids: list[int]) -> None:
+        await self.run(message_ids)
+
+
 # Marks messages enriched (an action, handed in by the layer above).
 MarkDone = Callable[[list[int]], Awaitable[None]]
 
@@ -59,6 +74,10 @@ class InboundPipeline:
     @property
     def enriches(self) -> bool:
         return bool(self.enrichers)
+
+    def wants(self, body: str) -> bool:
+        """Whether some enricher needs this inbound message."""
+        return any(not isinstance(e, SelectiveEnricher) or e.wants(body) for e in self.enrichers)
 
     def after_commit(self, message_ids: list[int], mark_done: MarkDone) -> None:
         """Run the enrichers in the background; delivery does not wait for them."""

@@ -27,11 +27,13 @@ from kefu.web.routes import (
     chat_pages,
     customers,
     health,
+    official,
     pages,
     routing,
     staff,
     ticket_actions,
     tickets,
+    verify_page,
 )
 from kefu.web.state import AppState
 from kefu.web.token_cache import TokenCache
@@ -101,6 +103,8 @@ def create_app(settings: Settings | None = None, bus: EventBus | None = None) ->
     for module in (tickets, ticket_actions, customers, staff, auth, health, pages, chat):
         app.include_router(module.router)
     app.include_router(chat_pages.router)
+    app.include_router(official.router)
+    app.include_router(verify_page.router)
     app.include_router(ticket_actions.attachments)
     app.include_router(routing.router)
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)

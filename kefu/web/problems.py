@@ -80,6 +80,7 @@ def install(app: FastAPI) -> None:
             404: "Not found",
             405: "Method not allowed",
             413: "Request body too large",
+            429: "Too many requests",
         }
         detail = exc.detail if isinstance(exc.detail, str) else "request failed"
         return problem(

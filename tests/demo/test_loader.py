@@ -93,6 +93,7 @@ async def test_demo_desk_covers_the_whole_desk(deps: Deps) -> None:
 async def test_loading_twice_changes_nothing(deps: Deps) -> None:
     action_deps, bus = deps
     first = await load_demo(action_deps)
+    await action_deps.pipeline.drain()  # the first load's enrichment (lookalike warnings)
     async with action_deps.sessionmaker() as session:
         before = await _counts(session)
     bus.published.clear()

@@ -34,7 +34,7 @@ AGENT = {
     P.AGENTS_READ,
 }
 SUPERVISOR = AGENT | {P.TICKETS_ASSIGN_ANY, P.AUDIT_READ}
-ADMIN = SUPERVISOR | {P.AGENTS_WRITE, P.TEAMS_WRITE, P.TOKENS_WRITE}
+ADMIN = SUPERVISOR | {P.AGENTS_WRITE, P.TEAMS_WRITE, P.TOKENS_WRITE, P.OFFICIAL_CHANNELS_WRITE}
 scope_sets = st.frozensets(st.sampled_from(sorted(ALL_SCOPES)))
 roles = st.sampled_from(list(Role))
 
@@ -54,6 +54,7 @@ def test_role_matrix() -> None:
         (P.AGENTS_WRITE, {Role.ADMIN}),
         (P.TEAMS_WRITE, {Role.ADMIN}),
         (P.TOKENS_WRITE, {Role.ADMIN}),
+        (P.OFFICIAL_CHANNELS_WRITE, {Role.ADMIN}),
         (P.NOTES_READ, set(Role)),
     ],
 )

@@ -2,6 +2,7 @@
 
 from kefu.store.models.audit import AuditEntry, IdempotencyRecord
 from kefu.store.models.base import Base, utcnow
+from kefu.store.models.official import IdentityCode, LookalikeFinding, OfficialChannel
 from kefu.store.models.people import (
     Agent,
     ApiToken,
@@ -40,7 +41,10 @@ __all__ = [
     "CustomerIdentity",
     "Escalation",
     "IdempotencyRecord",
+    "IdentityCode",
+    "LookalikeFinding",
     "Message",
+    "OfficialChannel",
     "ShiftException",
     "SlaPolicyRule",
     "Team",

@@ -233,6 +233,10 @@
       if (m.direction === "inbound") S.typing[c.number] = null;
     } else if (ev.type === "message.read" && ev.reader) {
       c.read[ev.reader] = Math.max(c.read[ev.reader] || 0, ev.message_id || 0);
+    } else if (ev.type === "security.lookalike_warning" && newest) {
+      notice(c.number + ": the customer mentions " + (ev.findings || []).map(function (x) {
+        return x.value + (x.official ? " (imitates " + x.official + ")" : "");
+      }).join(", ") + ". They were warned.", 30000);
     }
   }
 

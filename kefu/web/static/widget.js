@@ -341,6 +341,8 @@
       if (S.typing && m.direction === "outbound") S.typing = null;
     } else if (ev.type === "message.read" && ev.reader) {
       c.read[ev.reader] = Math.max(c.read[ev.reader] || 0, ev.message_id || 0);
+    } else if (ev.type === "security.lookalike_warning" && ev.notice) {
+      notice(ev.notice, 30000);
     }
   }
 
