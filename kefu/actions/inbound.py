@@ -28,7 +28,12 @@ def screening_steps(settings: Settings) -> list[ScreeningStep]:
 
 def enricher_factories(settings: Settings) -> list[EnricherFactory]:
     """Enrichers, in order, run on inbound messages after they are committed."""
-    return []
+    factories: list[EnricherFactory] = []
+    if settings.classify:
+        from kefu.actions.classify import classify_enricher, service_for
+
+        factories.append(classify_enricher(service_for(settings)))
+    return factories
 
 
 def build_deps(
@@ -39,11 +44,14 @@ def build_deps(
     *,
     screening: Sequence[ScreeningStep] | None = None,
     enrichers: Sequence[EnricherFactory] | None = None,
+    defer_enrichment: bool = False,
 ) -> ActionDeps:
     """The dependencies actions need, with the pipeline the settings call for (or the given
-    steps, for tests that want a particular pipeline)."""
+    steps, for tests that want a particular pipeline). With `defer_enrichment`, stored messages
+    stay pending for a server's sweep instead of being enriched by this process."""
     pipeline = InboundPipeline(
-        screening=list(screening_steps(settings) if screening is None else screening)
+        screening=list(screening_steps(settings) if screening is None else screening),
+        deferred=defer_enrichment,
     )
     deps = ActionDeps(sessionmaker, bus, files, pipeline)
     factories = enricher_factories(settings) if enrichers is None else enrichers

@@ -49,8 +49,14 @@ async def open_deps(settings: Settings, *, migrate: bool = False) -> AsyncIterat
             await upgrade(engine)
         bus = create_bus(settings)
         try:
+            # A command ends before background work would: messages it stores stay pending
+            # and a server's sweep enriches them.
             yield build_deps(
-                settings, make_sessionmaker(engine), bus, FileStore(settings.attachments_dir)
+                settings,
+                make_sessionmaker(engine),
+                bus,
+                FileStore(settings.attachments_dir),
+                defer_enrichment=True,
             )
         finally:
             await bus.close()

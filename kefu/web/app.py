@@ -25,6 +25,7 @@ from kefu.web.routes import (
     chat_pages,
     customers,
     health,
+    intents,
     pages,
     staff,
     ticket_actions,
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None, bus: EventBus | None = None) ->
         app.include_router(module.router)
     app.include_router(chat_pages.router)
     app.include_router(ticket_actions.attachments)
+    app.include_router(intents.router)
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
     return app
 

@@ -13,6 +13,7 @@ from kefu.store.models.people import (
 from kefu.store.models.tickets import (
     Attachment,
     Escalation,
+    IntentCorrection,
     Message,
     Ticket,
     TicketEvent,
@@ -29,6 +30,7 @@ __all__ = [
     "CustomerIdentity",
     "Escalation",
     "IdempotencyRecord",
+    "IntentCorrection",
     "Message",
     "Team",
     "Ticket",
