@@ -105,6 +105,7 @@ def _predict_lines(lines: TextIO, out: TextIO, settings: Settings, model: Path |
         settings.language_codes,
         explicit=model is not None or settings.intents_model is not None,
     )
+    service.model()  # a missing or foreign model fails here, before any input is read
     errors = 0
     for number, line in enumerate(lines, 1):
         if not line.strip():
