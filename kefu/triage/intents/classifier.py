@@ -147,19 +147,16 @@ def tune_threshold(
     in_scope_correct: npt.NDArray[np.bool_],
     out_of_scope_confidence: npt.NDArray[np.float64],
 ) -> float:
-    """The threshold that maximises accuracy over in-scope and out-of-scope messages together
-    (in-scope: predicted right and kept; out-of-scope: flagged), weighting both halves equally."""
+    """The threshold with the most right answers over held-out in-scope and out-of-scope
+    messages together, each message counting once (in-scope: predicted right and kept;
+    out-of-scope: flagged). Ties go to the lowest threshold, which keeps the most answers."""
     candidates = np.unique(np.concatenate([in_scope_confidence, out_of_scope_confidence]))
-    best, best_score = 0.0, -1.0
+    best, best_score = 0.0, -1
     for threshold in np.concatenate([[0.0], candidates]):
         kept = in_scope_confidence >= threshold
-        in_score = float(np.mean(kept & in_scope_correct)) if len(kept) else 0.0
-        oos_score = (
-            float(np.mean(out_of_scope_confidence < threshold))
-            if len(out_of_scope_confidence)
-            else 0.0
+        score = int(np.sum(kept & in_scope_correct)) + int(
+            np.sum(out_of_scope_confidence < threshold)
         )
-        score = in_score + oos_score
         if score > best_score:
             best, best_score = float(threshold), score
     return best
