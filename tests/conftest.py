@@ -88,3 +88,14 @@ async def client(app_client: tuple[httpx.AsyncClient, support.Desk]) -> httpx.As
 @pytest.fixture
 async def desk(app_client: tuple[httpx.AsyncClient, support.Desk]) -> support.Desk:
     return app_client[1]
+
+
+@pytest.fixture(scope="session")
+def intent_model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """kefu's intent model trained once on the shipped examples (whose vectors ship too)."""
+    from kefu.triage.embedding import get_embedder
+    from kefu.triage.intents.model import save_model, train_model
+
+    path = tmp_path_factory.mktemp("intents") / "intents.model"
+    save_model(train_model(get_embedder()), path)
+    return path

@@ -116,6 +116,7 @@ def settings_for(url: str, data_dir: Path, backend: str) -> Settings:
         log_json=False,
         db_pool_size=5,
         sweep_seconds=0,
+        classify=False,  # the classifier's tests turn it on (tests/actions/test_classify.py)
     )
 
 

@@ -36,6 +36,10 @@ def enricher_factories(settings: Settings) -> list[EnricherFactory]:
     factories: list[EnricherFactory] = []
     if settings.lookalike_check:
         factories.append(lookalike_enricher(settings.exchange_name, settings.default_phone_region))
+    if settings.classify:
+        from kefu.actions.classify import classify_enricher, service_for
+
+        factories.append(classify_enricher(service_for(settings)))
     return factories
 
 
@@ -47,11 +51,14 @@ def build_deps(
     *,
     screening: Sequence[ScreeningStep] | None = None,
     enrichers: Sequence[EnricherFactory] | None = None,
+    defer_enrichment: bool = False,
 ) -> ActionDeps:
     """The dependencies actions need, with the pipeline the settings call for (or the given
-    steps, for tests that want a particular pipeline)."""
+    steps, for tests that want a particular pipeline). With `defer_enrichment`, stored messages
+    stay pending for a server's sweep instead of being enriched by this process."""
     pipeline = InboundPipeline(
-        screening=list(screening_steps(settings) if screening is None else screening)
+        screening=list(screening_steps(settings) if screening is None else screening),
+        deferred=defer_enrichment,
     )
     deps = ActionDeps(sessionmaker, bus, files, pipeline)
     factories = enricher_factories(settings) if enrichers is None else enrichers

@@ -48,11 +48,17 @@ async def open_deps(settings: Settings, *, migrate: bool = False) -> AsyncIterat
         if migrate:
             await upgrade(engine)
         bus = create_bus(settings)
+        # A command ends before background work would: inbound messages it stores stay
+        # pending, and a server's sweep enriches them.
         deps = build_deps(
-            settings, make_sessionmaker(engine), bus, FileStore(settings.attachments_dir)
+            settings,
+            make_sessionmaker(engine),
+            bus,
+            FileStore(settings.attachments_dir),
+            defer_enrichment=True,
         )
         try:
             yield deps
         finally:
-            await deps.pipeline.drain()  # enrichment the command started finishes first
+            await deps.pipeline.drain()
             await bus.close()

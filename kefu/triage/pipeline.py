@@ -63,6 +63,9 @@ MarkDone = Callable[[list[int]], Awaitable[None]]
 class InboundPipeline:
     screening: Sequence[ScreeningStep] = ()
     enrichers: Sequence[Enricher] = ()
+    # Leave enrichment to the servers' sweep: for short-lived processes (CLI commands), whose
+    # background work would be cut off when they exit.
+    deferred: bool = False
     _tasks: set[asyncio.Task[None]] = field(default_factory=set, repr=False)
 
     def screen(self, body: str, html: str | None) -> Screened:
@@ -81,7 +84,7 @@ class InboundPipeline:
 
     def after_commit(self, message_ids: list[int], mark_done: MarkDone) -> None:
         """Run the enrichers in the background; delivery does not wait for them."""
-        if not self.enrichers or not message_ids:
+        if not self.enrichers or not message_ids or self.deferred:
             return
         task = asyncio.get_running_loop().create_task(self.enrich(message_ids, mark_done))
         self._tasks.add(task)

@@ -27,6 +27,7 @@ from kefu.web.routes import (
     chat_pages,
     customers,
     health,
+    intents,
     official,
     pages,
     routing,
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None, bus: EventBus | None = None) ->
     app.include_router(verify_page.router)
     app.include_router(ticket_actions.attachments)
     app.include_router(routing.router)
+    app.include_router(intents.router)
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
     return app
 

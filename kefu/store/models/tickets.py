@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kefu.store.models.base import Base, BigId, Json, UTCDateTime, utcnow
@@ -27,6 +27,9 @@ class Ticket(Base):
     status: Mapped[str] = mapped_column(String(16), default="new")
     priority: Mapped[str] = mapped_column(String(16), default="normal")
     intent: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # How sure the model was of `intent`, and who set it: model | agent (NULL: given at creation).
+    intent_confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
+    intent_source: Mapped[str | None] = mapped_column(String(16), nullable=True)
     language: Mapped[str | None] = mapped_column(String(16), nullable=True)
     channel: Mapped[str] = mapped_column(String(16))
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
@@ -76,6 +79,26 @@ class Message(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # When the after-storage enrichment (language, intent, duplicates …) finished; NULL: pending.
     enriched_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Set by enrichment for inbound messages: detected language, predicted intent.
+    language: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    intent: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    intent_confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class IntentCorrection(Base):
+    """An agent's correction of a ticket's intent, with the text it was about: training data
+    for the next `kefu intents train`."""
+
+    __tablename__ = "intent_corrections"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    message_id: Mapped[int | None] = mapped_column(BigId, nullable=True)
+    text: Mapped[str] = mapped_column(Text)
+    predicted: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    intent: Mapped[str] = mapped_column(String(64))
+    agent_id: Mapped[int | None] = mapped_column(BigId, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class TicketEvent(Base):

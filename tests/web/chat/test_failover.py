@@ -91,6 +91,7 @@ def servers(
         "KEFU_CUSTOMER_TOKEN_SECRET": support.CUSTOMER_SECRET,
         "KEFU_DATA_DIR": str(tmp_path),
         "KEFU_SWEEP_SECONDS": "0",
+        "KEFU_CLASSIFY": "false",
         "KEFU_LOG_LEVEL": "WARNING",
     }
     kefu = Path(sys.executable).parent / "kefu"

@@ -1,0 +1,205 @@
+"""Intent classification measured on public sets, with the classifier kefu runs.
+
+* **Banking77**: train on train.csv, accuracy on test.csv (77 intents of a bank's customers).
+* **CLINC150**: train on the 150 in-scope intents of `train`; the out-of-scope threshold is tuned
+  on `val` plus `oos_val` (out-of-scope is not a class: a message whose best probability is
+  under the threshold is out of scope); in-scope accuracy on `test` (a query counts when its
+  intent is right and it was not flagged) and out-of-scope recall on `oos_test`.
+* **Latency**: embedding plus classification of one message at a time, on one core
+  (OMP_NUM_THREADS=1 and the process pinned to a single CPU), over test messages.
+
+Features, model and settings are kefu's own defaults (`kefu/triage/intents/classifier.py`):
+the blend and regularisation were chosen on a validation split of Banking77's training set (the
+last tenth, seed 0) and on held-out shipped examples, never on a test set. Embeddings of the
+datasets are cached under --cache-dir (ten CPU minutes the first time).
+
+    .venv/bin/python bench/eval_intents.py                      # both sets
+    .venv/bin/python bench/eval_intents.py --dataset banking77 --latency 300
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")  # before numpy and the embedder load
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from intent_data import DEFAULT_CACHE, DEFAULT_DATA, banking77, cached_vectors, clinc150
+
+from kefu.triage.embedding import Embedder, get_embedder
+from kefu.triage.intents.classifier import ClassifierConfig, IntentClassifier, tune_threshold
+
+BANKING77 = ClassifierConfig()  # kefu's defaults
+CLINC150 = ClassifierConfig()
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def pin_to_one_core() -> int:
+    cpu = min(os.sched_getaffinity(0))
+    os.sched_setaffinity(0, {cpu})
+    return cpu
+
+
+def latency_ms(embedder: Embedder, clf: IntentClassifier, texts: list[str]) -> dict[str, Any]:
+    """Percentiles of embed + classify, one message per call, as kefu's enricher does: wall
+    time, and the CPU time of the measuring thread (what the message costs on a core of its own;
+    it leaves out the waits when other processes hold the core)."""
+    for text in texts[:5]:  # warm: model loaded, caches hot
+        clf.predict([text], embedder.embed_queries([text]))
+    wall, cpu = [], []
+    for text in texts:
+        start, start_cpu = time.perf_counter(), time.thread_time()
+        clf.predict([text], embedder.embed_queries([text]))
+        cpu.append((time.thread_time() - start_cpu) * 1000)
+        wall.append((time.perf_counter() - start) * 1000)
+    out: dict[str, Any] = {"n": len(texts), "load_average": os.getloadavg()[0]}
+    for name, values in (("wall", wall), ("cpu", cpu)):
+        p50, p95, p99 = np.percentile(values, [50, 95, 99])
+        out[name] = {"p50": float(p50), "p95": float(p95), "p99": float(p99)}
+    return out
+
+
+def run_banking77(args: argparse.Namespace, embedder: Embedder) -> dict[str, Any]:
+    data = banking77(args.data)
+    train, test = data["train"], data["test"]
+    vectors = cached_vectors(embedder, train.texts, args.cache_dir, "banking77-train")
+    test_vectors = cached_vectors(embedder, test.texts, args.cache_dir, "banking77-test")
+    log(f"banking77: training on {len(train.texts)} messages")
+    start = time.perf_counter()
+    clf = IntentClassifier(BANKING77).fit(train.texts, vectors, train.labels)
+    fit_seconds = time.perf_counter() - start
+    predictions = clf.predict(test.texts, test_vectors)
+    right = [p.label == label for p, label in zip(predictions, test.labels, strict=True)]
+    result: dict[str, Any] = {
+        "train": len(train.texts),
+        "test": len(test.texts),
+        "accuracy": float(np.mean(right)),
+        "fit_seconds": fit_seconds,
+        "config": BANKING77.__dict__,
+    }
+    if args.latency:
+        rng = np.random.default_rng(0)
+        sample = [test.texts[i] for i in rng.choice(len(test.texts), args.latency, replace=False)]
+        result["latency_ms"] = latency_ms(embedder, clf, sample)
+    return result
+
+
+def run_clinc150(args: argparse.Namespace, embedder: Embedder) -> dict[str, Any]:
+    data = clinc150(args.data)
+
+    def vectors(split: str) -> Any:
+        return cached_vectors(embedder, data[split].texts, args.cache_dir, f"clinc150-{split}")
+
+    train = data["train"]
+    log(f"clinc150: training on {len(train.texts)} in-scope messages")
+    start = time.perf_counter()
+    clf = IntentClassifier(CLINC150).fit(train.texts, vectors("train"), train.labels)
+    fit_seconds = time.perf_counter() - start
+
+    def scored(split: str) -> tuple[Any, Any]:
+        found = clf.predict(data[split].texts, vectors(split))
+        confidence = np.array([p.confidence for p in found])
+        correct = np.array(
+            [p.label == label for p, label in zip(found, data[split].labels, strict=True)]
+        )
+        return confidence, correct
+
+    val_conf, val_correct = scored("val")
+    oos_val_conf, _ = scored("oos_val")
+    threshold = tune_threshold(val_conf, val_correct, oos_val_conf)
+    test_conf, test_correct = scored("test")
+    oos_test_conf, _ = scored("oos_test")
+
+    def on_test(threshold: float) -> dict[str, float]:
+        return {
+            "threshold": threshold,
+            "in_scope_accuracy": float(np.mean(test_correct & (test_conf >= threshold))),
+            "oos_recall": float(np.mean(oos_test_conf < threshold)),
+        }
+
+    # Other operating points, each chosen on validation data only: the lowest threshold that
+    # flags at least this share of oos_val.
+    tradeoff = {
+        f"val_oos_recall_{int(share * 100)}": on_test(
+            float(np.quantile(oos_val_conf, share, method="higher")) + 1e-9
+        )
+        for share in (0.6, 0.7, 0.8, 0.9)
+    }
+    return {
+        "train": len(train.texts),
+        "test": len(test_conf),
+        "oos_test": len(oos_test_conf),
+        "threshold": threshold,
+        "in_scope_accuracy": float(np.mean(test_correct & (test_conf >= threshold))),
+        "in_scope_accuracy_without_threshold": float(np.mean(test_correct)),
+        "oos_recall": float(np.mean(oos_test_conf < threshold)),
+        "tradeoff": tradeoff,
+        "fit_seconds": fit_seconds,
+        "config": CLINC150.__dict__,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder of the datasets")
+    parser.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE)
+    parser.add_argument("--dataset", choices=["banking77", "clinc150", "all"], default="all")
+    parser.add_argument(
+        "--latency", type=int, default=500, help="messages timed one by one (0: skip)"
+    )
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    args = parser.parse_args()
+    cpu = pin_to_one_core()
+    embedder = get_embedder()
+    results: dict[str, Any] = {"embedder": embedder.name, "cpu": cpu}
+    if args.dataset in ("banking77", "all"):
+        results["banking77"] = run_banking77(args, embedder)
+    if args.dataset in ("clinc150", "all"):
+        results["clinc150"] = run_clinc150(args, embedder)
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return
+    print(f"embedder: {embedder.name}; one core (cpu {cpu}), OMP_NUM_THREADS=1")
+    if "banking77" in results:
+        b = results["banking77"]
+        print(f"Banking77  accuracy {b['accuracy'] * 100:.2f}% on {b['test']} test messages")
+        if "latency_ms" in b:
+            lat = b["latency_ms"]
+            for name in ("wall", "cpu"):
+                q = lat[name]
+                print(
+                    f"           embed+classify per message ({name} time): p50 {q['p50']:.1f} ms,"
+                    f" p95 {q['p95']:.1f} ms, p99 {q['p99']:.1f} ms (n={lat['n']}, "
+                    f"load average {lat['load_average']:.1f})"
+                )
+    if "clinc150" in results:
+        c = results["clinc150"]
+        print(
+            f"CLINC150   in-scope accuracy {c['in_scope_accuracy'] * 100:.2f}% "
+            f"({c['in_scope_accuracy_without_threshold'] * 100:.2f}% before the threshold), "
+            f"out-of-scope recall {c['oos_recall'] * 100:.2f}%, threshold {c['threshold']:.3f} "
+            "tuned on val + oos_val (oos not a class)"
+        )
+        for name, point in c["tradeoff"].items():
+            print(
+                f"           threshold {point['threshold']:.3f} ({name}): in-scope accuracy "
+                f"{point['in_scope_accuracy'] * 100:.2f}%, out-of-scope recall "
+                f"{point['oos_recall'] * 100:.2f}%"
+            )
+
+
+if __name__ == "__main__":
+    main()
