@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     # How often each process sweeps presence (idle → away, silent → offline) and re-runs
     # enrichment a crash left pending; 0 turns the sweeps off.
     sweep_seconds: float = Field(default=10.0, ge=0)
+    # Duplicates, incidents, abuse and flood restrictions, sentiment: the triage enricher.
+    triage_safety: bool = True
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

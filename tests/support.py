@@ -116,6 +116,7 @@ def settings_for(url: str, data_dir: Path, backend: str) -> Settings:
         log_json=False,
         db_pool_size=5,
         sweep_seconds=0,
+        triage_safety=False,  # tests that want the triage enricher turn it on
     )
 
 

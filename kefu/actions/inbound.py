@@ -28,7 +28,12 @@ def screening_steps(settings: Settings) -> list[ScreeningStep]:
 
 def enricher_factories(settings: Settings) -> list[EnricherFactory]:
     """Enrichers, in order, run on inbound messages after they are committed."""
-    return []
+    factories: list[EnricherFactory] = []
+    if settings.triage_safety:
+        from kefu.actions.triage_enricher import triage_enricher
+
+        factories.append(triage_enricher)
+    return factories
 
 
 def build_deps(

@@ -71,9 +71,7 @@ class PolicyMachine(RuleBasedStateMachine):
             assert verdict.outcome == "ok"
         if verdict.retry_at is not None:
             assert verdict.retry_at > self.now
-        self.r = Restriction(
-            self.r.level, self.r.since, self.r.raised_at, last_message_at=self.now
-        )
+        self.r = Restriction(self.r.level, self.r.since, self.r.raised_at, last_message_at=self.now)
 
     @invariant()
     def level_in_range(self) -> None:

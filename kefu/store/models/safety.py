@@ -22,6 +22,7 @@ class TicketEmbedding(Base):
         ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True
     )
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)  # what was embedded
     vector: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
@@ -103,7 +104,7 @@ class CustomerRestriction(Base):
     )
     level: Mapped[str] = mapped_column(String(16))
     since: Mapped[datetime] = mapped_column(UTCDateTime)
-    last_violation_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    raised_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     last_message_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     reason: Mapped[str] = mapped_column(String(300), default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -260,16 +260,19 @@ class ChatConnection:
         ticket_id = result.ticket.id
         if ticket_id not in self.convs:
             await self._follow(ticket_id)
-        await self.send(
-            {
-                "type": "ack",
-                "cid": frame.cid,
-                "conversation": format_number(ticket_id),
-                "message_id": result.posted.message.id,
-                "seq": seq,
-                "duplicate": not result.posted.created,
-            }
-        )
+        ack = {
+            "type": "ack",
+            "cid": frame.cid,
+            "conversation": format_number(ticket_id),
+            "message_id": result.posted.message.id,
+            "seq": seq,
+            "duplicate": not result.posted.created,
+        }
+        notice = result.posted.notice()
+        if notice is not None:
+            # A restricted sender is told, with the ack, when they can write freely again.
+            ack["restriction"] = notice
+        await self.send(ack)
 
     async def _typing(self, frame: frames.Typing) -> None:
         if frame.conversation not in self.convs:

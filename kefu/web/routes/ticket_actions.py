@@ -89,7 +89,10 @@ async def add_message(
         ticket = await resolve_merged(uow, ticket)
         posted = await do_add_message(uow, ticket, direction, data)
         created = posted.created
-        return posted.view()
+        out = posted.view()
+        if posted.restriction is not None:
+            out["restriction"] = posted.notice()
+        return out
 
     response = await run_idempotent(request, state, principal, idempotency_key, 201, work)
     if not created:

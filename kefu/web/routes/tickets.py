@@ -130,7 +130,10 @@ async def create_ticket(
                 tags=tuple(body.tags),
             ),
         )
-        return {"ticket": created.view(), "message": created.first.view()}
+        message = created.first.view()
+        if created.first.restriction is not None:
+            message["restriction"] = created.first.notice()
+        return {"ticket": created.view(), "message": message}
 
     return await run_idempotent(request, state, principal, idempotency_key, 201, work)
 

@@ -44,7 +44,7 @@ def upgrade() -> None:
         ),
         sa.Column("level", sa.String(length=16), nullable=False),
         sa.Column("since", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("last_violation_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("raised_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_message_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("reason", sa.String(length=300), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
@@ -94,6 +94,7 @@ def upgrade() -> None:
         sa.Column(
             "customer_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
+        sa.Column("text", sa.Text(), nullable=False),
         sa.Column("vector", sa.LargeBinary(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
