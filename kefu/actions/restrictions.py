@@ -123,6 +123,7 @@ async def do_record_violation(
     row.updated_at = now
     if after.level != before.level:
         row.reason = f"{kind}: {reason}"[:300]
+        row.last_message_at = now  # slow mode counts from the message that raised it
     uow.audit(
         "customer.violation",
         "customer",
