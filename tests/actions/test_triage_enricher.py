@@ -100,13 +100,15 @@ async def test_same_issue_joins_the_open_ticket_and_the_customer_is_told(
     assert dup.status == "closed"
     assert (await _ticket(deps, other)).merged_into_id is None
     notices = [e for e in bus.published if e.type == "notice"]
-    assert notices and notices[0].payload["ticket"] == format_number(first)
+    assert notices
+    assert notices[0].payload["ticket"] == format_number(first)
     assert customer_stream(alice) in notices[0].streams
     assert notices[0].public
     async with deps.sessionmaker() as session:
         record = (await session.execute(select(TicketMerge))).scalar_one()
         assert (record.source_id, record.target_id, record.reason) == (again, first, "duplicate")
-        assert record.similarity is not None and record.similarity >= 0.895
+        assert record.similarity is not None
+        assert record.similarity >= 0.895
         bodies = [m.body for m, _ in await repo.transcript(session, first, include_internal=False)]
     assert "Where is my bitcoin withdrawal? Still not arrived after hours" in bodies
     # A different customer with the same words is not merged into alice's ticket.
@@ -205,16 +207,20 @@ async def test_abuse_is_marked_and_restricts_the_customer(
     polite = await _say(deps, ticket, "Could you please check it?")
     rude = await _say(deps, ticket, "I will find where you live and hurt you, you idiot")
     async with deps.sessionmaker() as session:
-        marks = {(m.message_id, m.kind) for m in (await session.execute(select(MessageMark))).scalars()}
+        marks = {
+            (m.message_id, m.kind) for m in (await session.execute(select(MessageMark))).scalars()
+        }
         row = await session.get(CustomerRestriction, dan)
     assert (rude.message.id, "abuse") in marks
     assert (polite.message.id, "abuse") not in marks
-    assert row is not None and row.level == "slow"  # a threat is severe: two levels at once
+    assert row is not None
+    assert row.level == "slow"
     notice = [e for e in bus.published if e.type == "notice"]
     assert notice[-1].payload["level"] == "slow"
     # Slow mode: the next message right away is stored, marked and answered with a notice.
     quick = await _say(deps, ticket, "hello?")
-    assert quick.restriction is not None and quick.restriction.outcome == "slowed"
+    assert quick.restriction is not None
+    assert quick.restriction.outcome == "slowed"
     assert quick.notice()["retry_at"] is not None
     async with deps.sessionmaker() as session:
         kinds = {m.kind for m in await safety_repo.marks_of(session, [quick.message.id])}
@@ -236,7 +242,8 @@ async def test_escalation_to_block_and_supervisor_review(
             levels.append((await do_record_violation(uow, ticket, 0, "flood")).label)
     assert levels == ["warning", "slow", "muted", "blocked"]
     blocked = await _say(deps, ticket_id, "let me write")
-    assert blocked.restriction is not None and blocked.restriction.outcome == "blocked"
+    assert blocked.restriction is not None
+    assert blocked.restriction.outcome == "blocked"
     async with deps.sessionmaker() as session:
         stored = await repo.transcript(session, ticket_id, include_internal=False)
     assert blocked.message.id in [m.id for m, _ in stored]  # stored, never dropped
@@ -258,7 +265,8 @@ async def test_flooding_and_repeats_are_marked(triage: tuple[ActionDeps, Recordi
         kinds = {m.kind for m in await safety_repo.marks_of(session, [posted[-1].message.id])}
         row = await session.get(CustomerRestriction, fay)
     assert "repeat" in kinds
-    assert row is not None and row.level == "warning"
+    assert row is not None
+    assert row.level == "warning"
 
 
 async def test_distressed_customer_gets_priority_and_a_tone_hint(
