@@ -192,56 +192,64 @@ async def place_in_incident(deps: ActionDeps, item: _Item, vector: Vectors) -> N
             await do_place_ticket(uow, placement)
 
 
-async def moderate(deps: ActionDeps, item: _Item, abuse: AbuseScore) -> None:
+async def judge(deps: ActionDeps, item: _Item, abuse: AbuseScore, sentiment: Sentiment) -> None:
+    """Moderation and tone of one message, in one unit of work (each done once)."""
+    done = await _marked(deps, item.message_id)
+    moderated = bool({"abuse", "flood", "repeat", "checked"} & done)
+    toned = not sentiment.needs_care or "sentiment" in done
+    if moderated and toned:
+        return
+    async with UnitOfWork(deps, SYSTEM) as uow:
+        if not moderated:
+            await _moderate(uow, item, abuse)
+        if not toned:
+            await _tone(uow, item, sentiment)
+
+
+async def _moderate(uow: UnitOfWork, item: _Item, abuse: AbuseScore) -> None:
     """Mark what the message shows and record the strongest violation."""
-    if {"abuse", "flood", "repeat", "checked"} & await _marked(deps, item.message_id):
+    window = max(th.FLOOD_WINDOW_SECONDS, th.REPEAT_WINDOW_SECONDS)
+    earlier = await safety_repo.recent_inbound(
+        uow.session,
+        item.customer_id,
+        item.created_at - timedelta(seconds=window),
+        item.message_id,
+    )
+    flood = flood_signal(
+        Recent(item.created_at, item.body), [Recent(at, body) for at, body in earlier]
+    )
+    violation: tuple[str, bool, str] | None = None
+    if flood.repeats >= th.REPEAT_MESSAGES:
+        mark_message(uow, item.message_id, "repeat", None, {"repeats": flood.repeats})
+        violation = ("repeat", False, f"{flood.repeats} near-identical messages")
+    if flood.flood:
+        mark_message(uow, item.message_id, "flood", None, {"rate": flood.rate})
+        violation = ("flood", False, f"{flood.rate} messages in {th.FLOOD_WINDOW_SECONDS:g} s")
+    if abuse.abusive:
+        detail = {"cues": list(abuse.cues), "severe": abuse.severe}
+        mark_message(uow, item.message_id, "abuse", abuse.score, detail)
+        violation = ("abuse", abuse.severe, ", ".join(abuse.cues) or "abusive tone")
+    if violation is None:
+        mark_message(uow, item.message_id, "checked", abuse.score, {})
         return
-    async with UnitOfWork(deps, SYSTEM) as uow:
-        window = max(th.FLOOD_WINDOW_SECONDS, th.REPEAT_WINDOW_SECONDS)
-        earlier = await safety_repo.recent_inbound(
-            uow.session,
-            item.customer_id,
-            item.created_at - timedelta(seconds=window),
-            item.message_id,
-        )
-        flood = flood_signal(
-            Recent(item.created_at, item.body), [Recent(at, body) for at, body in earlier]
-        )
-        violation: tuple[str, bool, str] | None = None
-        if flood.repeats >= th.REPEAT_MESSAGES:
-            mark_message(uow, item.message_id, "repeat", None, {"repeats": flood.repeats})
-            violation = ("repeat", False, f"{flood.repeats} near-identical messages")
-        if flood.flood:
-            mark_message(uow, item.message_id, "flood", None, {"rate": flood.rate})
-            violation = ("flood", False, f"{flood.rate} messages in {th.FLOOD_WINDOW_SECONDS:g} s")
-        if abuse.abusive:
-            detail = {"cues": list(abuse.cues), "severe": abuse.severe}
-            mark_message(uow, item.message_id, "abuse", abuse.score, detail)
-            violation = ("abuse", abuse.severe, ", ".join(abuse.cues) or "abusive tone")
-        if violation is None:
-            mark_message(uow, item.message_id, "checked", abuse.score, {})
-            return
-        ticket = await repo.get_ticket(uow.session, item.ticket_id, lock=True)
-        kind, severe, reason = violation
-        await do_record_violation(uow, ticket, item.message_id, kind, severe=severe, reason=reason)
+    ticket = await repo.get_ticket(uow.session, item.ticket_id, lock=True)
+    kind, severe, reason = violation
+    await do_record_violation(uow, ticket, item.message_id, kind, severe=severe, reason=reason)
 
 
-async def apply_tone(deps: ActionDeps, item: _Item, sentiment: Sentiment) -> None:
+async def _tone(uow: UnitOfWork, item: _Item, sentiment: Sentiment) -> None:
     """Boost a distressed or angry customer's ticket once per tone, with a hint for the agent."""
-    if not sentiment.needs_care or "sentiment" in await _marked(deps, item.message_id):
+    ticket = await repo.get_ticket(uow.session, item.ticket_id, lock=True)
+    ticket = await resolve_merged(uow, ticket)
+    mark_message(uow, item.message_id, "sentiment", sentiment.score, {"label": sentiment.label})
+    tag = f"tone:{sentiment.label}"
+    if tag in (await repo.tags_of(uow.session, [ticket.id])).get(ticket.id, []):
         return
-    async with UnitOfWork(deps, SYSTEM) as uow:
-        ticket = await repo.get_ticket(uow.session, item.ticket_id, lock=True)
-        ticket = await resolve_merged(uow, ticket)
-        mark_message(uow, item.message_id, "sentiment", sentiment.score, {"label": sentiment.label})
-        tag = f"tone:{sentiment.label}"
-        if tag in (await repo.tags_of(uow.session, [ticket.id])).get(ticket.id, []):
-            return
-        await do_set_tags(uow, ticket, [tag], [])
-        boosted = th.boosted(Priority(ticket.priority))
-        if boosted.value != ticket.priority:
-            await do_update_ticket(uow, ticket, {"priority": boosted})
-        await do_add_note(uow, ticket, f"Tone hint: {sentiment.hint}")
+    await do_set_tags(uow, ticket, [tag], [])
+    boosted = th.boosted(Priority(ticket.priority))
+    if boosted.value != ticket.priority:
+        await do_update_ticket(uow, ticket, {"priority": boosted})
+    await do_add_note(uow, ticket, f"Tone hint: {sentiment.hint}")
 
 
 def triage_enricher(deps: ActionDeps, embed: Embed = embed_queries) -> Enricher:
@@ -252,8 +260,11 @@ def triage_enricher(deps: ActionDeps, embed: Embed = embed_queries) -> Enricher:
     def _score(
         items: list[_Item], ticket_texts: list[str]
     ) -> tuple[Vectors, list[AbuseScore], list[Sentiment]]:
-        vectors = embed([i.body for i in items] + ticket_texts)
         bodies = [i.body for i in items]
+        unique = list(dict.fromkeys(bodies + ticket_texts))  # a ticket's text is often its body
+        embedded = embed(unique)
+        rows = {text: n for n, text in enumerate(unique)}
+        vectors = embedded[[rows[t] for t in bodies + ticket_texts]]
         head = vectors[: len(items)]
         return vectors, abuse_scorer.score(bodies, head), sentiment_scorer.score(bodies, head)
 
@@ -269,7 +280,6 @@ def triage_enricher(deps: ActionDeps, embed: Embed = embed_queries) -> Enricher:
             if not await detect_duplicate(deps, item, text, vector):
                 await place_in_incident(deps, item, vector)
         for item, abuse_score, sentiment in zip(items, abuse, tone, strict=True):
-            await moderate(deps, item, abuse_score)
-            await apply_tone(deps, item, sentiment)
+            await judge(deps, item, abuse_score, sentiment)
 
     return enrich
