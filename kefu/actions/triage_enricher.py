@@ -155,7 +155,7 @@ async def detect_duplicate(deps: ActionDeps, item: _Item, text: str, vector: Vec
             f"Your message was added to your open request {format_number(target.id)}: "
             f"we will answer you there."
         )
-        notice = {"kind": "duplicate", "ticket": format_number(target.id), "text": text_out}
+        notice = {"kind": "duplicate", "into": format_number(target.id), "text": text_out}
         also = (customer_stream(source.customer_id),)
         uow.ticket_event(source, "notice", notice, also=also)
         uow.ticket_event(target, "notice", notice)

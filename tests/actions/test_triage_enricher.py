@@ -101,7 +101,7 @@ async def test_same_issue_joins_the_open_ticket_and_the_customer_is_told(
     assert (await _ticket(deps, other)).merged_into_id is None
     notices = [e for e in bus.published if e.type == "notice"]
     assert notices
-    assert notices[0].payload["ticket"] == format_number(first)
+    assert notices[0].payload["into"] == format_number(first)
     assert customer_stream(alice) in notices[0].streams
     assert notices[0].public
     async with deps.sessionmaker() as session:
