@@ -23,7 +23,7 @@ INCIDENT_MAX_CANDIDATES = 500
 
 # Abuse score (0–1) at which a message is marked abusive and counts as a violation …
 ABUSE_SCORE = 0.5
-# … and at which it is severe (a threat, heavy harassment).
+# … and at which several insults in one message make it severe (a threat always is).
 ABUSE_SEVERE = 0.85
 
 # Flood: more than this many messages from one customer in the window.

@@ -213,7 +213,7 @@ class AbuseScorer:
             out.append(
                 AbuseScore(
                     score=round(score, 4),
-                    severe=bool(threats) or score >= th.ABUSE_SEVERE,
+                    severe=bool(threats) or (score >= th.ABUSE_SEVERE and len(insults) >= 2),
                     cues=tuple(insults + threats),
                     similarity=round(float(margin), 4),
                 )
