@@ -56,14 +56,20 @@ def restriction_view(row: CustomerRestriction, now: Any) -> dict[str, Any]:
 
 async def check_sender(uow: UnitOfWork, customer_id: int) -> Verdict | None:
     """How the customer's next message is to be marked; None: not restricted."""
+    senders = uow.deps.senders
+    if senders.known_free(customer_id):
+        return None
     row = await uow.session.get(CustomerRestriction, customer_id)
     if row is None:
+        senders.remember_free(customer_id)
         return None
     now = uow.now()
     state = _policy_state(row)
     verdict = check(state, now)
     if current(state, now).level >= Level.SLOW:
         row.last_message_at = now  # slow mode spaces messages from the last one sent
+    elif not verdict.restricted:
+        senders.remember_free(customer_id)
     return verdict if verdict.restricted else None
 
 
@@ -114,6 +120,7 @@ async def do_record_violation(
     if not uow.actor.is_staff:
         raise PermissionDenied("only triage or staff record violations")
     row = await _locked_row(uow, ticket.customer_id)
+    uow.deps.senders.forget(ticket.customer_id)
     now = uow.now()
     before = current(_policy_state(row), now)
     after = on_violation(before, now, severe=severe)
@@ -157,6 +164,7 @@ async def do_lift_restriction(uow: UnitOfWork, customer_id: int, note: str) -> C
     row = await uow.session.get(CustomerRestriction, customer_id, with_for_update=True)
     if row is None:
         raise InvalidInput(f"customer {customer_id} is not restricted")
+    uow.deps.senders.forget(customer_id)
     now = uow.now()
     before = current(_policy_state(row), now)
     after = lift(before, now)
