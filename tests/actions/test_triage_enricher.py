@@ -293,3 +293,41 @@ async def test_distressed_customer_gets_priority_and_a_tone_hint(
     assert (await _ticket(deps, ticket_id)).priority == "high"
     calm = await _open(deps, await _customer(deps, "hal"), "What are the futures trading fees?")
     assert (await _ticket(deps, calm)).priority == "normal"
+
+
+async def test_running_again_changes_nothing(triage: tuple[ActionDeps, RecordingBus]) -> None:
+    """The sweep re-runs a batch a crash left pending: marks, violations, notes, merges and
+    incident links happen once."""
+    deps, bus = triage
+    ivy = await _customer(deps, "ivy")
+    first = await _open(deps, ivy, "My account was hacked and my funds are gone, please help!!")
+    second = await _open(deps, ivy, "Hacked account, all my funds stolen, help me please")
+    rude = await _say(deps, first, "answer me, you idiot")
+    async with deps.sessionmaker() as session:
+        message_ids = [
+            m.id for m, _ in await repo.transcript(session, first, include_internal=False)
+        ]
+        before = {
+            "marks": sorted(
+                (m.message_id, m.kind) for m in await safety_repo.marks_of(session, message_ids)
+            ),
+            "notes": len(await repo.transcript(session, first, include_internal=True)),
+            "merges": len((await session.execute(select(TicketMerge))).scalars().all()),
+            "restriction": (await session.get(CustomerRestriction, ivy)).level,  # type: ignore[union-attr]
+        }
+    assert (await _ticket(deps, second)).merged_into_id == first
+    assert (rude.message.id, "abuse") in before["marks"]
+    events = len(bus.published)
+    for enricher in deps.pipeline.enrichers:
+        await enricher(message_ids)
+    async with deps.sessionmaker() as session:
+        after = {
+            "marks": sorted(
+                (m.message_id, m.kind) for m in await safety_repo.marks_of(session, message_ids)
+            ),
+            "notes": len(await repo.transcript(session, first, include_internal=True)),
+            "merges": len((await session.execute(select(TicketMerge))).scalars().all()),
+            "restriction": (await session.get(CustomerRestriction, ivy)).level,  # type: ignore[union-attr]
+        }
+    assert after == before
+    assert len(bus.published) == events
