@@ -100,6 +100,27 @@ def eval_abuse(path: Path) -> dict[str, Any]:
     }
 
 
+def eval_sentiment(path: Path) -> dict[str, Any]:
+    from kefu.triage.embedding import embed_queries
+    from kefu.triage.sentiment import SentimentScorer
+
+    items = json.loads(path.read_text(encoding="utf-8"))["messages"]
+    texts = [t for t, _ in items]
+    got = [s.label for s in SentimentScorer(embed_queries).score(texts, embed_queries(texts))]
+    care = [(g != "neutral", label != "neutral") for g, (_, label) in zip(got, items, strict=True)]
+    tp = sum(g and t for g, t in care)
+    fp = sum(g and not t for g, t in care)
+    fn = sum(t and not g for g, t in care)
+    precision, recall = pr(tp, fp, fn)
+    exact = sum(g == label for g, (_, label) in zip(got, items, strict=True))
+    return {
+        "messages": len(items),
+        "needs_care_precision": round(precision, 3),
+        "needs_care_recall": round(recall, 3),
+        "label_accuracy": round(exact / len(items), 3),
+    }
+
+
 def _corpus() -> list[str]:
     pairs = json.loads((DATA / "duplicate_pairs.json").read_text(encoding="utf-8"))["pairs"]
     abuse = json.loads((DATA / "abuse_labelled.json").read_text(encoding="utf-8"))["messages"]
@@ -229,6 +250,8 @@ def main(argv: list[str] | None = None) -> int:
     dup = eval_duplicates(args.data / "duplicate_pairs.json")
     log("abuse …")
     abuse = eval_abuse(args.data / "abuse_labelled.json")
+    log("sentiment …")
+    tone = eval_sentiment(args.data / "sentiment_labelled.json")
     log(f"enrichment on {args.backend} …")
     if args.backend == "sqlite":
         url = f"sqlite:///{tempfile.mkdtemp(prefix='kefu-triage-db-')}/bench.db"
@@ -237,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
         url, schema = args.pg_url, PG_SCHEMA
     enrichment = asyncio.run(bench_enrichment(url, schema, args.messages, args.customers))
     enrichment["backend"] = args.backend
-    result = {"duplicates": dup, "abuse": abuse, "enrichment": enrichment}
+    result = {"duplicates": dup, "abuse": abuse, "sentiment": tone, "enrichment": enrichment}
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return 0
@@ -257,6 +280,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     for text in abuse["errors"]:
         print(f"  wrong: {text}")
+    print(
+        f"\nSentiment ({tone['messages']} messages): distressed-or-angry precision "
+        f"{tone['needs_care_precision']:.3f}, recall {tone['needs_care_recall']:.3f}; "
+        f"exact label accuracy {tone['label_accuracy']:.3f}"
+    )
     e = enrichment
     print(
         f"\nWhole triage enrichment ({e['backend']}, {e['messages']} messages, one at a time): "
