@@ -65,6 +65,9 @@ class Settings(BaseSettings):
             raise ValueError("KEFU_LANGUAGES must be comma-separated ISO 639-1 codes, e.g. en,zh")
         return ",".join(dict.fromkeys(codes))
 
+    # Duplicates, incidents, abuse and flood restrictions, sentiment: the triage enricher.
+    triage_safety: bool = True
+
     @model_validator(mode="after")
     def _check(self) -> Settings:
         if not self.database_url:

@@ -11,6 +11,7 @@ tests run the same chat scenarios on SQLite (general path only) and PostgreSQL (
 from __future__ import annotations
 
 from kefu.actions.messages import MAX_BODY_CHARS, PostedMessage, author_of
+from kefu.actions.restrictions import check_sender, mark_message
 from kefu.actions.unit_of_work import UnitOfWork
 from kefu.domain.enums import Channel, Direction, TicketStatus
 from kefu.domain.ticket_status import status_after_message
@@ -55,6 +56,8 @@ async def post_plain(
     now = uow.now()
     inbound = direction == Direction.INBOUND
     pending = inbound and uow.deps.pipeline.wants(text)  # some enricher will look at it
+    # A restricted sender's message is stored and marked, as on the general path.
+    verdict = await check_sender(uow, locked.customer_id) if inbound else None
     message = Message(
         id=locked.message_id,
         created_at=now,
@@ -126,8 +129,10 @@ async def post_plain(
     )
     if not written:
         return None
+    if verdict is not None:
+        mark_message(uow, message.id, verdict.outcome, None, {"retry_at": iso(verdict.retry_at)})
     also = (DESK_STREAM,) if new_status is not None else ()
     uow.emit(Event("message.created", (ticket_stream(locked.id), *also), payload, seq=seq))
     if pending:
         uow.to_enrich.append(message.id)
-    return locked.id, PostedMessage(message, [], created=True)
+    return locked.id, PostedMessage(message, [], created=True, restriction=verdict)

@@ -40,6 +40,10 @@ def enricher_factories(settings: Settings) -> list[EnricherFactory]:
         from kefu.actions.classify import classify_enricher, service_for
 
         factories.append(classify_enricher(service_for(settings)))
+    if settings.triage_safety:
+        from kefu.actions.triage_enricher import triage_enricher
+
+        factories.append(triage_enricher)
     return factories
 
 

@@ -7,12 +7,14 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
+from kefu.actions.restrictions import check_sender, mark_message
 from kefu.actions.screening import record_screening
 from kefu.actions.unit_of_work import UnitOfWork
 from kefu.domain.enums import Direction, TicketStatus
 from kefu.domain.errors import Conflict, InvalidInput, PermissionDenied
 from kefu.domain.html import sanitize_html
 from kefu.domain.permissions import Perm
+from kefu.domain.restriction_policy import Verdict
 from kefu.domain.ticket_number import format_number
 from kefu.domain.ticket_status import status_after_message
 from kefu.events.bus import DESK_STREAM
@@ -41,9 +43,24 @@ class PostedMessage:
     created: bool
     # What the customer was told about this message (a secret was removed …), in their language.
     notices: tuple[str, ...] = ()
+    # Set when the sender is restricted (slow mode, muted, blocked): the message is stored and
+    # marked, and the sender is told when they can write freely again.
+    restriction: Verdict | None = None
 
     def view(self) -> dict[str, Any]:
         return message_view(self.message, self.attachments)
+
+    def notice(self) -> dict[str, Any] | None:
+        """What the sender is told about their restriction, if any."""
+        r = self.restriction
+        if r is None:
+            return None
+        return {
+            "outcome": r.outcome,
+            "level": r.level.label,
+            "retry_at": iso(r.retry_at),
+            "detail": r.detail,
+        }
 
 
 @dataclass(frozen=True)
@@ -118,6 +135,9 @@ async def do_add_message(
     author_kind, author_id = author_of(uow, direction)
     if direction == Direction.INBOUND and author_id is None:
         author_id = ticket.customer_id
+    verdict = (
+        await check_sender(uow, ticket.customer_id) if direction == Direction.INBOUND else None
+    )
 
     new_status = (
         None
@@ -173,6 +193,8 @@ async def do_add_message(
         attachments.append(att)
     if attachments:
         await uow.session.flush()
+    if verdict is not None:
+        mark_message(uow, msg.id, verdict.outcome, None, {"retry_at": iso(verdict.retry_at)})
 
     ticket.updated_at = now
     if direction == Direction.OUTBOUND and ticket.first_response_at is None:
@@ -195,7 +217,7 @@ async def do_add_message(
     )
     if pending:
         uow.to_enrich.append(msg.id)
-    posted = PostedMessage(msg, attachments, created=True)
+    posted = PostedMessage(msg, attachments, created=True, restriction=verdict)
     # What the message changed on the ticket travels with it, so live views stay exact.
     ticket_changes = {
         "status": ticket.status,

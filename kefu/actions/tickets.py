@@ -16,7 +16,7 @@ from kefu.domain.tags import normalize_tags
 from kefu.domain.ticket_number import format_number
 from kefu.domain.ticket_status import check_transition
 from kefu.events.bus import DESK_STREAM, QUEUE_STREAM, agent_stream, customer_stream
-from kefu.store.models import Agent, Escalation, Ticket, TicketTag
+from kefu.store.models import Agent, Escalation, Ticket, TicketMerge, TicketTag
 from kefu.store.repositories import people
 from kefu.store.repositories import tickets as repo
 from kefu.store.serialize import message_view, ticket_view
@@ -36,7 +36,7 @@ class TicketInput:
     tags: tuple[str, ...] = field(default_factory=tuple)
 
 
-async def _changed(
+async def ticket_changed(
     uow: UnitOfWork,
     ticket: Ticket,
     action: str,
@@ -143,7 +143,7 @@ async def do_change_status(uow: UnitOfWork, ticket: Ticket, status: TicketStatus
         ticket.closed_at = now
     elif current == TicketStatus.SOLVED:
         ticket.solved_at = None
-    await _changed(
+    await ticket_changed(
         uow, ticket, "ticket.status", {"status": current.value}, {"status": status.value}
     )
     return ticket
@@ -189,7 +189,7 @@ async def do_assign(
         ticket.team_id = team_id
     after = {"assignee_id": ticket.assignee_id, "team_id": ticket.team_id}
     if before != after:
-        await _changed(uow, ticket, "ticket.assign", before, after)
+        await ticket_changed(uow, ticket, "ticket.assign", before, after)
     return ticket
 
 
@@ -224,7 +224,7 @@ async def do_escalate(uow: UnitOfWork, ticket: Ticket, reason: str) -> Escalatio
     )
     uow.session.add(esc)
     await uow.session.flush()
-    await _changed(
+    await ticket_changed(
         uow,
         ticket,
         "ticket.escalate",
@@ -235,9 +235,18 @@ async def do_escalate(uow: UnitOfWork, ticket: Ticket, reason: str) -> Escalatio
     return esc
 
 
-async def do_merge(uow: UnitOfWork, source: Ticket, target: Ticket) -> Ticket:
+async def do_merge(
+    uow: UnitOfWork,
+    source: Ticket,
+    target: Ticket,
+    *,
+    reason: str = "manual",
+    similarity: float | None = None,
+) -> Ticket:
     """Merge `source` into `target`: the source closes and points at the target, whose
-    transcript then includes the source's messages."""
+    transcript then includes the source's messages. A `TicketMerge` row records what changed
+    (the source's status, the tags the target gained, the messages it took in), so that
+    kefu/actions/merges.py `do_unmerge` can undo it."""
     uow.require(Perm.TICKETS_MERGE)
     if source.id == target.id:
         raise InvalidInput("cannot merge a ticket into itself")
@@ -256,20 +265,32 @@ async def do_merge(uow: UnitOfWork, source: Ticket, target: Ticket) -> Ticket:
     # Tags of the source carry over.
     src_tags = (await repo.tags_of(uow.session, [source.id])).get(source.id, [])
     tgt_tags = set((await repo.tags_of(uow.session, [target.id])).get(target.id, []))
-    uow.session.add_all(
-        TicketTag(ticket_id=target.id, tag=t) for t in src_tags if t not in tgt_tags
-    )
-    await _changed(
+    gained = [t for t in src_tags if t not in tgt_tags]
+    uow.session.add_all(TicketTag(ticket_id=target.id, tag=t) for t in gained)
+    await ticket_changed(
         uow,
         source,
         "ticket.merge",
         before,
         {"status": source.status, "merged_into": format_number(target.id)},
     )
+    moved = await repo.transcript(uow.session, source.id, include_internal=True)
+    uow.session.add(
+        TicketMerge(
+            source_id=source.id,
+            target_id=target.id,
+            reason=reason,
+            similarity=similarity,
+            source_status=before["status"],
+            tags_added=gained,
+            message_ids=[m.id for m, _ in moved],
+            merged_at=uow.now(),
+            merged_by_kind=uow.actor_kind,
+            merged_by_id=uow.actor_id,
+        )
+    )
     # Live views of the target learn what it gained: the source's messages, then its tags.
-    for message, attachments in await repo.transcript(
-        uow.session, source.id, include_internal=True
-    ):
+    for message, attachments in moved:
         uow.ticket_event(
             target,
             "message.created",
@@ -282,7 +303,7 @@ async def do_merge(uow: UnitOfWork, source: Ticket, target: Ticket) -> Ticket:
         Direction.INTERNAL,
         MessageInput(body=f"Merged {format_number(source.id)} into this ticket.", channel="api"),
     )
-    await _changed(
+    await ticket_changed(
         uow, target, "ticket.merge_in", {}, {"merged_from": format_number(source.id)}, public=False
     )
     return target
@@ -305,7 +326,7 @@ async def do_set_tags(
             delete(TicketTag).where(TicketTag.ticket_id == ticket.id, TicketTag.tag.in_(to_remove))
         )
     uow.session.add_all(TicketTag(ticket_id=ticket.id, tag=t) for t in new - current)
-    await _changed(
+    await ticket_changed(
         uow, ticket, "ticket.tags", {"tags": sorted(current)}, {"tags": sorted(new)}, public=False
     )
     return sorted(new)
@@ -328,7 +349,7 @@ async def do_update_ticket(uow: UnitOfWork, ticket: Ticket, changes: dict[str, A
         setattr(ticket, key, value.value if isinstance(value, Priority) else value)
     after = {k: getattr(ticket, k) for k in changes}
     if before != after:
-        await _changed(uow, ticket, "ticket.update", before, after)
+        await ticket_changed(uow, ticket, "ticket.update", before, after)
     return ticket
 
 

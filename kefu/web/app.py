@@ -31,6 +31,7 @@ from kefu.web.routes import (
     official,
     pages,
     routing,
+    safety,
     staff,
     ticket_actions,
     tickets,
@@ -101,7 +102,7 @@ def create_app(settings: Settings | None = None, bus: EventBus | None = None) ->
         lifespan=lifespan,
     )
     problems.install(app)
-    for module in (tickets, ticket_actions, customers, staff, auth, health, pages, chat):
+    for module in (tickets, ticket_actions, customers, staff, auth, health, pages, chat, safety):
         app.include_router(module.router)
     app.include_router(chat_pages.router)
     app.include_router(official.router)

@@ -65,6 +65,8 @@ class Message(Base):
     __table_args__ = (
         UniqueConstraint("channel", "external_id"),
         Index("ix_messages_ticket_id_id", "ticket_id", "id"),
+        # A customer's recent messages, for flood and repetition detection.
+        Index("ix_messages_author_id_created_at", "author_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

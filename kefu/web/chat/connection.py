@@ -273,6 +273,10 @@ class ChatConnection:
             ack["body"] = stored  # screening changed it (a secret was removed): show this
         if result.posted.notices:
             ack["notices"] = list(result.posted.notices)
+        notice = result.posted.notice()
+        if notice is not None:
+            # A restricted sender is told, with the ack, when they can write freely again.
+            ack["restriction"] = notice
         await self.send(ack)
 
     async def _typing(self, frame: frames.Typing) -> None:

@@ -92,7 +92,10 @@ async def add_message(
         ticket = await resolve_merged(uow, ticket)
         posted = await do_add_message(uow, ticket, direction, data)
         created = posted.created
-        return {**posted.view(), "notices": list(posted.notices)}
+        out = {**posted.view(), "notices": list(posted.notices)}
+        if posted.restriction is not None:
+            out["restriction"] = posted.notice()
+        return out
 
     response = await run_idempotent(request, state, principal, idempotency_key, 201, work)
     if not created:

@@ -132,9 +132,12 @@ async def create_ticket(
                 tags=tuple(body.tags),
             ),
         )
+        message = created.first.view()
+        if created.first.restriction is not None:
+            message["restriction"] = created.first.notice()
         return {
             "ticket": created.view(),
-            "message": created.first.view(),
+            "message": message,
             "notices": list(created.first.notices),
         }
 

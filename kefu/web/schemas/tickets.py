@@ -105,6 +105,15 @@ class AttachmentOut(Out):
     url: str
 
 
+class RestrictionNotice(Out):
+    """Told to a restricted sender: their message was stored and marked."""
+
+    outcome: str = Field(description="slowed | muted | blocked")
+    level: str
+    retry_at: str | None = Field(description="when they can write freely again")
+    detail: str
+
+
 class MessageOut(Out):
     id: int
     ticket: TicketNumber
@@ -118,6 +127,7 @@ class MessageOut(Out):
     external_id: str | None
     created_at: str
     attachments: list[AttachmentOut]
+    restriction: RestrictionNotice | None = None
 
 
 class PostedMessageOut(MessageOut):

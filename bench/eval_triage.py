@@ -1,0 +1,298 @@
+"""Triage safety, measured: duplicate detection and abuse scoring on kefu's labelled sets, and
+the whole triage enrichment (embedding, duplicates, incidents, abuse, flood, sentiment, with
+their database work) per message.
+
+    OMP_NUM_THREADS=1 .venv/bin/python bench/eval_triage.py
+    OMP_NUM_THREADS=1 .venv/bin/python bench/eval_triage.py --backend postgresql --messages 300
+
+The labelled sets are kefu's own (bench/data/duplicate_pairs.json, bench/data/abuse_labelled.json),
+written for it in a dozen languages; they are small, and the thresholds were chosen looking at
+the duplicate set, so its figures are optimistic. Prints tables to stdout (`--json` for JSON).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DATA = ROOT / "bench" / "data"
+DEFAULT_PG_URL = "postgresql://127.0.0.1:5432/test"
+PG_SCHEMA = "kefu_bench_triage"
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def pr(tp: int, fp: int, fn: int) -> tuple[float, float]:
+    return tp / max(tp + fp, 1), tp / max(tp + fn, 1)
+
+
+def eval_duplicates(path: Path) -> dict[str, Any]:
+    from kefu.domain.triage_thresholds import DUPLICATE_SIMILARITY
+    from kefu.triage.duplicates import is_duplicate
+    from kefu.triage.embedding import embed_queries
+
+    pairs = json.loads(path.read_text(encoding="utf-8"))["pairs"]
+    a = embed_queries([p[0] for p in pairs])
+    b = embed_queries([p[1] for p in pairs])
+    sims = (a * b).sum(axis=1)
+    rows = []
+    for threshold in (0.87, 0.88, 0.89, DUPLICATE_SIMILARITY, 0.90, 0.91):
+        tp = fp = fn = 0
+        for (x, y, same), sim in zip(pairs, sims, strict=True):
+            said = is_duplicate(x, y, float(sim), threshold)
+            tp += said and same
+            fp += said and not same
+            fn += same and not said
+        precision, recall = pr(tp, fp, fn)
+        rows.append(
+            {
+                "threshold": threshold,
+                "precision": round(precision, 3),
+                "recall": round(recall, 3),
+                "chosen": threshold == DUPLICATE_SIMILARITY,
+            }
+        )
+    cross = [
+        (same, float(sim) >= DUPLICATE_SIMILARITY)
+        for (x, y, same), sim in zip(pairs, sims, strict=True)
+        if x.isascii() != y.isascii() and same
+    ]
+    return {
+        "pairs": len(pairs),
+        "positives": sum(1 for p in pairs if p[2]),
+        "sweep": rows,
+        "cross_language_recall": round(sum(s for _, s in cross) / max(len(cross), 1), 3),
+        "cross_language_pairs": len(cross),
+    }
+
+
+def eval_abuse(path: Path) -> dict[str, Any]:
+    from kefu.triage.abuse import AbuseScorer
+    from kefu.triage.embedding import embed_queries
+
+    items = json.loads(path.read_text(encoding="utf-8"))["messages"]
+    texts = [t for t, _ in items]
+    scores = AbuseScorer(embed_queries).score(texts, embed_queries(texts))
+    tp = sum(s.abusive and label for s, (_, label) in zip(scores, items, strict=True))
+    fp = sum(s.abusive and not label for s, (_, label) in zip(scores, items, strict=True))
+    fn = sum(label and not s.abusive for s, (_, label) in zip(scores, items, strict=True))
+    precision, recall = pr(tp, fp, fn)
+    errors = [t for s, (t, label) in zip(scores, items, strict=True) if s.abusive != label]
+    return {
+        "messages": len(items),
+        "abusive": sum(1 for _, label in items if label),
+        "precision": round(precision, 3),
+        "recall": round(recall, 3),
+        "errors": errors,
+    }
+
+
+def eval_sentiment(path: Path) -> dict[str, Any]:
+    from kefu.triage.embedding import embed_queries
+    from kefu.triage.sentiment import SentimentScorer
+
+    items = json.loads(path.read_text(encoding="utf-8"))["messages"]
+    texts = [t for t, _ in items]
+    got = [s.label for s in SentimentScorer(embed_queries).score(texts, embed_queries(texts))]
+    care = [(g != "neutral", label != "neutral") for g, (_, label) in zip(got, items, strict=True)]
+    tp = sum(g and t for g, t in care)
+    fp = sum(g and not t for g, t in care)
+    fn = sum(t and not g for g, t in care)
+    precision, recall = pr(tp, fp, fn)
+    exact = sum(g == label for g, (_, label) in zip(got, items, strict=True))
+    return {
+        "messages": len(items),
+        "needs_care_precision": round(precision, 3),
+        "needs_care_recall": round(recall, 3),
+        "label_accuracy": round(exact / len(items), 3),
+    }
+
+
+def _corpus() -> list[str]:
+    pairs = json.loads((DATA / "duplicate_pairs.json").read_text(encoding="utf-8"))["pairs"]
+    abuse = json.loads((DATA / "abuse_labelled.json").read_text(encoding="utf-8"))["messages"]
+    texts = [p[0] for p in pairs] + [p[1] for p in pairs] + [t for t, _ in abuse]
+    return list(dict.fromkeys(texts))
+
+
+async def _prepare(url: str, schema: str | None) -> None:
+    from sqlalchemy import text
+
+    from kefu.store.db import make_engine
+    from kefu.store.migrate import upgrade
+
+    if schema:
+        admin = make_engine(url, pool_size=1)
+        async with admin.begin() as conn:
+            await conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            await conn.execute(text(f"CREATE SCHEMA {schema}"))
+        await admin.dispose()
+    engine = make_engine(url, pool_size=1, schema=schema)
+    await upgrade(engine)
+    await engine.dispose()
+
+
+async def bench_enrichment(
+    url: str, schema: str | None, count: int, customers: int
+) -> dict[str, Any]:
+    """Store `count` inbound messages (new tickets and follow-ups of `customers` customers),
+    then run the triage enricher on each, one at a time, as the pipeline does after commit."""
+    from kefu.actions.customers import do_ensure_customer_by_uid
+    from kefu.actions.inbound import build_deps
+    from kefu.actions.messages import MessageInput, do_add_message
+    from kefu.actions.tickets import TicketInput, do_create_ticket
+    from kefu.actions.triage_enricher import triage_enricher
+    from kefu.actions.unit_of_work import UnitOfWork
+    from kefu.domain.enums import Direction
+    from kefu.domain.permissions import SYSTEM
+    from kefu.events.bus import InProcessBus
+    from kefu.settings import Settings
+    from kefu.store.db import make_engine, make_sessionmaker
+    from kefu.store.files import FileStore
+    from kefu.store.repositories import tickets as repo
+    from kefu.triage.embedding import embed_queries
+
+    await _prepare(url, schema)
+    tmp = Path(tempfile.mkdtemp(prefix="kefu-triage-bench-"))
+    settings = Settings(database_url=url, database_schema=schema, data_dir=tmp, triage_safety=False)
+    engine = make_engine(url, 5, schema=schema)
+    bus = InProcessBus()
+    files = FileStore(tmp / "attachments")
+    plain = build_deps(settings, make_sessionmaker(engine), bus, files, enrichers=[])
+    corpus = _corpus()
+    ids: list[int] = []
+    tickets: dict[int, int] = {}
+    for n in range(count):
+        text = corpus[(n * 7) % len(corpus)]
+        who = n % customers
+        async with UnitOfWork(plain, SYSTEM) as uow:
+            customer = await do_ensure_customer_by_uid(uow, f"B{who}")
+            if who not in tickets or n % 3 == 0:
+                created = await do_create_ticket(
+                    uow,
+                    TicketInput(
+                        customer_id=customer.id,
+                        subject=text[:80],
+                        message=MessageInput(body=text, channel="web_chat"),
+                    ),
+                )
+                tickets[who] = created.ticket.id
+                ids.append(created.first.message.id)
+            else:
+                ticket = await repo.get_ticket(uow.session, tickets[who], lock=True)
+                posted = await do_add_message(
+                    uow, ticket, Direction.INBOUND, MessageInput(body=text, channel="web_chat")
+                )
+                ids.append(posted.message.id)
+    enrich = triage_enricher(plain)
+    embed_queries(["warm up"])
+    await enrich(ids[:1])  # examples embedded once per process, not counted
+    latencies = []
+    started = time.perf_counter()
+    for message_id in ids[1:]:
+        t0 = time.perf_counter()
+        await enrich([message_id])
+        latencies.append((time.perf_counter() - t0) * 1000)
+    elapsed = time.perf_counter() - started
+    embed_ms = []
+    for text in corpus[:100]:
+        t0 = time.perf_counter()
+        embed_queries([text])
+        embed_ms.append((time.perf_counter() - t0) * 1000)
+    await engine.dispose()
+    if schema:
+        await _prepare_drop(url, schema)
+    latencies.sort()
+    return {
+        "messages": len(latencies),
+        "per_second": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(statistics.median(latencies), 1),
+        "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 1),
+        "max_ms": round(latencies[-1], 1),
+        "embedding_p50_ms": round(statistics.median(embed_ms), 1),
+    }
+
+
+async def _prepare_drop(url: str, schema: str) -> None:
+    from sqlalchemy import text
+
+    from kefu.store.db import make_engine
+
+    admin = make_engine(url, pool_size=1)
+    async with admin.begin() as conn:
+        await conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+    await admin.dispose()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--pg-url", default=os.environ.get("KEFU_BENCH_PG_URL", DEFAULT_PG_URL))
+    parser.add_argument("--messages", type=int, default=300, help="messages to enrich (300)")
+    parser.add_argument("--customers", type=int, default=40, help="distinct customers (40)")
+    parser.add_argument("--data", type=Path, default=DATA, help="folder of the labelled sets")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    log("duplicates …")
+    dup = eval_duplicates(args.data / "duplicate_pairs.json")
+    log("abuse …")
+    abuse = eval_abuse(args.data / "abuse_labelled.json")
+    log("sentiment …")
+    tone = eval_sentiment(args.data / "sentiment_labelled.json")
+    log(f"enrichment on {args.backend} …")
+    if args.backend == "sqlite":
+        url = f"sqlite:///{tempfile.mkdtemp(prefix='kefu-triage-db-')}/bench.db"
+        schema = None
+    else:
+        url, schema = args.pg_url, PG_SCHEMA
+    enrichment = asyncio.run(bench_enrichment(url, schema, args.messages, args.customers))
+    enrichment["backend"] = args.backend
+    result = {"duplicates": dup, "abuse": abuse, "sentiment": tone, "enrichment": enrichment}
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return 0
+    print(f"Duplicate detection ({dup['pairs']} pairs, {dup['positives']} same-issue)")
+    print("| threshold | precision | recall |")
+    print("|---|---|---|")
+    for row in dup["sweep"]:
+        mark = " (kefu)" if row["chosen"] else ""
+        print(f"| {row['threshold']}{mark} | {row['precision']:.3f} | {row['recall']:.3f} |")
+    print(
+        f"cross-language same-issue pairs: recall {dup['cross_language_recall']:.3f} "
+        f"({dup['cross_language_pairs']} pairs)\n"
+    )
+    print(
+        f"Abuse scoring ({abuse['messages']} messages, {abuse['abusive']} abusive): "
+        f"precision {abuse['precision']:.3f}, recall {abuse['recall']:.3f}"
+    )
+    for text in abuse["errors"]:
+        print(f"  wrong: {text}")
+    print(
+        f"\nSentiment ({tone['messages']} messages): distressed-or-angry precision "
+        f"{tone['needs_care_precision']:.3f}, recall {tone['needs_care_recall']:.3f}; "
+        f"exact label accuracy {tone['label_accuracy']:.3f}"
+    )
+    e = enrichment
+    print(
+        f"\nWhole triage enrichment ({e['backend']}, {e['messages']} messages, one at a time): "
+        f"{e['per_second']} messages/s, p50 {e['p50_ms']} ms, p95 {e['p95_ms']} ms, "
+        f"max {e['max_ms']} ms (embedding alone p50 {e['embedding_p50_ms']} ms)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
