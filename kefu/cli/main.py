@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from kefu.cli import agents, demo, tickets
+from kefu.cli import agents, demo, tickets, wfm
 from kefu.cli.runtime import load_settings, open_engine, safe_url
 from kefu.settings import Settings
 
@@ -86,3 +86,4 @@ def serve(
 demo.register(app)
 agents.register(app)
 tickets.register(app)
+wfm.register(app)
