@@ -146,4 +146,7 @@ def metrics(
 
 
 def register(app: typer.Typer) -> None:
+    # The other wfm commands attach themselves to wfm_app when imported.
+    from kefu.cli import wfm_forecast  # noqa: F401
+
     app.add_typer(wfm_app, name="wfm")

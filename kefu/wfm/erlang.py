@@ -184,9 +184,9 @@ def _not_answered_within(
     move = progress / uniform
     x = p_queue.astype(float).copy()
     waiting = float(x.sum())
-    if target <= 0:
-        return waiting
     mean_jumps = uniform * target
+    if mean_jumps <= 1e-300:  # no time to answer anyone
+        return waiting
     k_max = int(mean_jumps + 12.0 * math.sqrt(mean_jumps) + 30)
     log_w = -mean_jumps  # Poisson(mean_jumps) weights, iterated in log space
     answered_so_far = 0.0  # mass absorbed as "answered" after k jumps

@@ -1,0 +1,117 @@
+"""`kefu wfm forecast` and `kefu wfm backtest`: forecasts and backtests from a CSV history."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import typer
+
+from kefu.cli.wfm import AsJson, fail, wfm_app
+from kefu.wfm.forecast.adjust import apply_events, read_events
+from kefu.wfm.forecast.backtest import backtest as run_backtest
+from kefu.wfm.forecast.history import (
+    History,
+    HistoryError,
+    load_history,
+    parse_interval,
+    read_points,
+)
+from kefu.wfm.forecast.market import daily_volatility, learn_volatility_effect
+from kefu.wfm.forecast.registry import DEFAULT, METHODS, method
+
+HistoryCsv = Annotated[
+    Path, typer.Option(help="CSV with columns timestamp,calls (any finer interval)")
+]
+Interval = Annotated[str, typer.Option(help="Interval to forecast: 15min, 30min or 60min")]
+
+
+def _load(path: Path, interval: str) -> History:
+    return load_history(path, parse_interval(interval))
+
+
+@wfm_app.command("forecast")
+def forecast(
+    history: HistoryCsv,
+    interval: Interval = "30min",
+    horizon_days: Annotated[int, typer.Option(min=1, max=62, help="Days to forecast")] = 1,
+    method_name: Annotated[
+        str, typer.Option("--method", help=f"One of: {', '.join(METHODS)}")
+    ] = DEFAULT,
+    events: Annotated[
+        Path | None, typer.Option(help="CSV date,multiplier[,name]: holidays and events")
+    ] = None,
+    prices: Annotated[
+        Path | None,
+        typer.Option(help="CSV timestamp,price: raise the forecast when markets move"),
+    ] = None,
+    plot: Annotated[Path | None, typer.Option(help="Also draw the forecast to this PNG")] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Forecast the intervals after the last day of history, on its opening hours."""
+    try:
+        past = _load(history, interval)
+        forecaster = method(method_name)
+        days = past.next_days(horizon_days)
+        rows = forecaster.forecast(past, days)
+        if events is not None:
+            rows = apply_events(days, rows, read_events(events.read_text(encoding="utf-8")))
+        note = ""
+        if prices is not None:
+            points = read_points(prices.read_text(encoding="utf-8"), value_column="price")
+            volatility = daily_volatility(points)
+            effect = learn_volatility_effect(past, forecaster, volatility, test_days=20)
+            latest = max((d for d in volatility if d <= days[0]), default=None)
+            factor = effect.multiplier(volatility[latest]) if latest else 1.0
+            rows = rows * factor
+            note = (
+                f"market signal: slope {effect.slope:.3f} over {effect.days_used} days,"
+                f" forecast x{factor:.3f}"
+            )
+    except (HistoryError, OSError) as exc:
+        raise fail(str(exc)) from None
+    starts = [start for day in days for start in past.starts(day)]
+    values = [round(float(v), 3) for v in np.asarray(rows).ravel()]
+    if plot is not None:
+        from kefu.wfm.charts import forecast_chart
+
+        recent = past.head(past.days)
+        shown = max(0, recent.days - 5)
+        actual_starts = [s for d in recent.dates[shown:] for s in recent.starts(d)]
+        actual = [float(v) for v in recent.counts[shown:].ravel()]
+        plot.write_bytes(forecast_chart(starts, values, actual_starts, actual))
+    if as_json:
+        out = [{"start": s.isoformat(), "forecast": v} for s, v in zip(starts, values, strict=True)]
+        typer.echo(json.dumps(out))
+        return
+    if note:
+        typer.echo(note)
+    for start, value in zip(starts, values, strict=True):
+        typer.echo(f"{start.isoformat()}  {value:10.1f}")
+
+
+@wfm_app.command("backtest")
+def backtest(
+    history: HistoryCsv,
+    test_days: Annotated[int, typer.Option(min=1, help="Last days held out")],
+    interval: Interval = "30min",
+    method_names: Annotated[
+        list[str] | None,
+        typer.Option("--method", help="Methods to score (repeatable); default: all"),
+    ] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Each method's MAPE over the last N days, each day forecast from the days before it."""
+    try:
+        past = _load(history, interval)
+        forecasters = [method(name) for name in (method_names or list(METHODS))]
+        results = run_backtest(forecasters, past, test_days)
+    except (HistoryError, OSError) as exc:
+        raise fail(str(exc)) from None
+    if as_json:
+        typer.echo(json.dumps({r.name: round(r.mape, 3) for r in results}))
+        return
+    for r in results:
+        typer.echo(f"{r.name:26} MAPE {r.mape:6.2f}%")
