@@ -67,6 +67,6 @@ def reforecast_day(expected: np.ndarray, observed: np.ndarray) -> np.ndarray:
     seen = len(observed)
     if seen > len(expected):
         raise HistoryError("more observed intervals than the day has")
-    prior = _PRIOR_SHARE * float(expected.sum())
+    prior = max(_PRIOR_SHARE * float(expected.sum()), 1.0)  # at least one contact
     ratio = (float(observed.sum()) + prior) / (float(expected[:seen].sum()) + prior)
     return np.concatenate([observed, expected[seen:] * ratio])
