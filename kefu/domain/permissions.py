@@ -27,6 +27,7 @@ class Perm(StrEnum):
     TEAMS_WRITE = "teams:write"
     TOKENS_WRITE = "tokens:write"
     AUDIT_READ = "audit:read"
+    WFM_READ = "wfm:read"
 
 
 _AGENT = frozenset(
@@ -41,7 +42,7 @@ _AGENT = frozenset(
         Perm.AGENTS_READ,
     }
 )
-_SUPERVISOR = _AGENT | {Perm.TICKETS_ASSIGN_ANY, Perm.AUDIT_READ}
+_SUPERVISOR = _AGENT | {Perm.TICKETS_ASSIGN_ANY, Perm.AUDIT_READ, Perm.WFM_READ}
 _ADMIN = _SUPERVISOR | {Perm.AGENTS_WRITE, Perm.TEAMS_WRITE, Perm.TOKENS_WRITE}
 
 ROLE_PERMS: dict[Role, frozenset[Perm]] = {

@@ -30,6 +30,7 @@ from kefu.web.routes import (
     staff,
     ticket_actions,
     tickets,
+    wfm,
 )
 from kefu.web.state import AppState
 from kefu.web.token_cache import TokenCache
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None, bus: EventBus | None = None) ->
         app.include_router(module.router)
     app.include_router(chat_pages.router)
     app.include_router(ticket_actions.attachments)
+    app.include_router(wfm.router)
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
     return app
 
