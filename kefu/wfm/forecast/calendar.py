@@ -13,11 +13,12 @@ from datetime import date, timedelta
 
 import numpy as np
 
+CLOSURE_COLUMNS = ("after_closure", "second_after_closure")
 MONTH_COLUMNS = ("month_first", "month_second", "month_last", "month_second_last")
 
 
 def feature_names(open_weekdays: Sequence[int]) -> list[str]:
-    return [f"weekday_{w}" for w in open_weekdays] + ["after_closure", *MONTH_COLUMNS]
+    return [f"weekday_{w}" for w in open_weekdays] + [*CLOSURE_COLUMNS, *MONTH_COLUMNS]
 
 
 def _business_days(year: int, month: int, open_weekdays: Sequence[int]) -> list[date]:
@@ -41,22 +42,25 @@ def calendar_features(dates: Sequence[date], open_weekdays: Sequence[int]) -> np
     The day after a closure takes the first open weekday's column (it behaves like a Monday).
     """
     columns = {w: i for i, w in enumerate(open_weekdays)}
-    width = len(open_weekdays) + 1 + len(MONTH_COLUMNS)
+    width = len(open_weekdays) + len(CLOSURE_COLUMNS) + len(MONTH_COLUMNS)
     out = np.zeros((len(dates), width))
     month_cache: dict[tuple[int, int], list[date]] = {}
+    closed_before = False
     for row, day in enumerate(dates):
         closed = row > 0 and _closed_between(dates[row - 1], day, open_weekdays)
         weekday = open_weekdays[0] if closed else day.weekday()
         if weekday in columns:
             out[row, columns[weekday]] = 1.0
         out[row, len(open_weekdays)] = 1.0 if closed else 0.0
+        out[row, len(open_weekdays) + 1] = 1.0 if closed_before else 0.0
+        closed_before = closed
         key = (day.year, day.month)
         if key not in month_cache:
             month_cache[key] = _business_days(day.year, day.month, open_weekdays)
         business = month_cache[key]
         if day in business:
             k = business.index(day)
-            base = len(open_weekdays) + 1
+            base = len(open_weekdays) + len(CLOSURE_COLUMNS)
             flags = (k == 0, k == 1, k == len(business) - 1, k == len(business) - 2)
             for offset, flag in enumerate(flags):
                 out[row, base + offset] = 1.0 if flag else 0.0
