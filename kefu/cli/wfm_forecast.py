@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -10,11 +11,12 @@ import numpy as np
 import typer
 
 from kefu.cli.wfm import AsJson, fail, wfm_app
-from kefu.wfm.forecast.adjust import apply_events, read_events
+from kefu.wfm.forecast.adjust import apply_events, read_events, reforecast_day
 from kefu.wfm.forecast.backtest import backtest as run_backtest
 from kefu.wfm.forecast.history import (
     History,
     HistoryError,
+    from_points,
     load_history,
     parse_interval,
     read_points,
@@ -32,6 +34,21 @@ def _load(path: Path, interval: str) -> History:
     return load_history(path, parse_interval(interval))
 
 
+def _observed(past: History, day: date, path: Path) -> np.ndarray:
+    """Counts so far on ``day``, on the history's intervals, up to the last one observed."""
+    observed = from_points(read_points(path.read_text(encoding="utf-8")), past.interval_minutes)
+    if observed.dates != (day,):
+        raise HistoryError(f"--today must hold counts of {day.isoformat()} only")
+    unknown = [s for s in observed.slots if s not in past.slots]
+    if unknown:
+        raise HistoryError(f"--today has counts outside opening hours (at {unknown[0]})")
+    index = {s: i for i, s in enumerate(past.slots)}
+    seen = np.zeros(max(index[s] for s in observed.slots) + 1)
+    for s, count in zip(observed.slots, observed.counts[0], strict=True):
+        seen[index[s]] = count
+    return seen
+
+
 @wfm_app.command("forecast")
 def forecast(
     history: HistoryCsv,
@@ -46,6 +63,13 @@ def forecast(
     prices: Annotated[
         Path | None,
         typer.Option(help="CSV timestamp,price: raise the forecast when markets move"),
+    ] = None,
+    today: Annotated[
+        Path | None,
+        typer.Option(
+            help="CSV timestamp,calls: counts so far on the first forecast day; the rest of "
+            "that day is re-forecast from them"
+        ),
     ] = None,
     plot: Annotated[Path | None, typer.Option(help="Also draw the forecast to this PNG")] = None,
     as_json: AsJson = False,
@@ -70,6 +94,10 @@ def forecast(
                 f"market signal: slope {effect.slope:.3f} over {effect.days_used} days,"
                 f" forecast x{factor:.3f}"
             )
+        if today is not None:
+            seen = _observed(past, days[0], today)
+            rows[0] = reforecast_day(rows[0], seen)
+            note += f"{'; ' if note else ''}re-forecast from {len(seen)} observed intervals"
     except (HistoryError, OSError) as exc:
         raise fail(str(exc)) from None
     starts = [start for day in days for start in past.starts(day)]

@@ -92,3 +92,24 @@ def test_unreadable_history(tmp_path: Path) -> None:
         )
         assert result.exit_code == 2
         assert "error:" in result.output
+
+
+def test_forecast_re_forecasts_today(history_csv: Path, tmp_path: Path) -> None:
+    base = ["wfm", "forecast", "--history", str(history_csv), "--json"]
+    plain = json.loads(CliRunner().invoke(app, base).stdout)
+    today = tmp_path / "today.csv"
+    # The first two hours of Monday 4 March ran at double the forecast.
+    rows = [f"{r['start']},{round(2 * r['forecast'])}" for r in plain[:4]]
+    today.write_text("timestamp,calls\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, [*base, "--today", str(today)])
+    assert result.exit_code == 0, result.output
+    updated = json.loads(result.stdout)
+    assert [r["forecast"] for r in updated[:4]] == [round(2 * r["forecast"]) for r in plain[:4]]
+    assert all(
+        u["forecast"] > 1.5 * p["forecast"] for u, p in zip(updated[4:], plain[4:], strict=True)
+    )
+    other_day = tmp_path / "other.csv"
+    other_day.write_text("timestamp,calls\n2024-03-05T09:00:00,3\n", encoding="utf-8")
+    bad = CliRunner().invoke(app, [*base, "--today", str(other_day)])
+    assert bad.exit_code == 2
+    assert "2024-03-04" in bad.output
