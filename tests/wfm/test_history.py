@@ -79,3 +79,20 @@ def test_csv_file_and_bad_rows(tmp_path: Path) -> None:
         from_points([], 30)
     with pytest.raises(HistoryError, match="cannot read"):
         load_history(tmp_path / "missing.csv", 30)
+
+
+stamps = st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2030, 1, 1))
+
+
+@given(st.lists(st.tuples(stamps, st.integers(min_value=0, max_value=10_000)), max_size=40))
+def test_csv_round_trip_keeps_every_contact(rows: list[tuple[datetime, int]]) -> None:
+    text = "timestamp,calls\n" + "".join(f"{s.isoformat()}Z,{n}\n" for s, n in rows)
+    points = read_points(text)
+    assert len(points) == len(rows)
+    if not rows:
+        return
+    for interval in (15, 30, 60):
+        history = from_points(points, interval)
+        assert history.counts.sum() == sum(n for _, n in rows)
+        assert list(history.dates) == sorted({s.date() for s, _ in rows})
+        assert all(slot.minute % interval == 0 for slot in history.slots)

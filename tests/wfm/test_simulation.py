@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kefu.wfm.erlang import erlang_a_metrics, erlang_c_metrics
 from kefu.wfm.simulation import (
@@ -77,3 +79,35 @@ def test_a_policy_is_a_plain_object() -> None:
         french.offered - 3 <= french.abandoned <= french.offered
     )  # a few still waiting at the end
     assert result.by_language["en"].answered > 0
+
+
+languages = st.sampled_from(["en", "ja", "zh", "es"])
+agent_lists = st.lists(
+    st.frozensets(languages, min_size=1, max_size=3), min_size=1, max_size=8
+).map(lambda sets: [Agent(i + 1, s) for i, s in enumerate(sets)])
+contact_lists = st.lists(
+    st.tuples(languages, st.floats(min_value=0, max_value=1e4)), max_size=10
+).map(lambda rows: [Contact(i + 1, lang, t, 60.0, 60.0) for i, (lang, t) in enumerate(rows)])
+
+
+@given(agent_lists, contact_lists)
+def test_policies_pick_from_what_they_are_offered(
+    agents: list[Agent], waiting: list[Contact]
+) -> None:
+    for policy in (Fifo(), LanguagePriority(agents)):
+        for agent in agents:
+            eligible = [c for c in waiting if c.language in agent.languages]
+            picked = policy.pick_contact(agent, eligible)
+            assert (picked is None) == (not eligible)
+            assert picked is None or picked in eligible
+        for contact in waiting:
+            idle = [a for a in agents if contact.language in a.languages]
+            chosen = policy.pick_agent(contact, idle)
+            assert (chosen is None) == (not idle)
+            assert chosen is None or chosen in idle
+    priority = LanguagePriority(agents)
+    for contact in waiting:
+        idle = [a for a in agents if contact.language in a.languages]
+        chosen = priority.pick_agent(contact, idle)
+        if chosen is not None:
+            assert len(chosen.languages) == min(len(a.languages) for a in idle)
