@@ -13,6 +13,7 @@ import typer
 from kefu.cli.wfm import AsJson, fail, wfm_app
 from kefu.wfm.forecast.adjust import apply_events, read_events, reforecast_day
 from kefu.wfm.forecast.backtest import backtest as run_backtest
+from kefu.wfm.forecast.daily_profile import KefuDefault
 from kefu.wfm.forecast.history import (
     History,
     HistoryError,
@@ -86,7 +87,9 @@ def forecast(
         if prices is not None:
             points = read_points(prices.read_text(encoding="utf-8"), value_column="price")
             volatility = daily_volatility(points)
-            effect = learn_volatility_effect(past, forecaster, volatility, test_days=20)
+            # Learn from the method kefu's default chose, not by re-choosing for every day.
+            learner = forecaster.choose(past) if isinstance(forecaster, KefuDefault) else forecaster
+            effect = learn_volatility_effect(past, learner, volatility, test_days=20)
             latest = max((d for d in volatility if d <= days[0]), default=None)
             factor = effect.multiplier(volatility[latest]) if latest else 1.0
             rows = rows * factor
