@@ -21,6 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 
 _TAIL_EPS = 1e-15  # Erlang A: stop summing the queue once a term is this small relative to the sum
+MAX_LOAD = 1_000_000.0  # Erlangs: far beyond any contact center, and bounds the work done
+_MAX_QUEUE = 2_000_000  # Erlang A: longest queue the chain is summed to
 
 
 class StaffingError(ValueError):
@@ -50,7 +52,10 @@ class Metrics:
 def offered_load(arrivals_per_hour: float, aht_seconds: float) -> float:
     """The offered load in Erlangs: arrivals per second times the mean handle time."""
     _check_positive(arrivals_per_hour=arrivals_per_hour, aht_seconds=aht_seconds)
-    return arrivals_per_hour / 3600.0 * aht_seconds
+    load = arrivals_per_hour / 3600.0 * aht_seconds
+    if load > MAX_LOAD:
+        raise StaffingError(f"offered load {load:.0f} Erlangs is above {MAX_LOAD:.0f}")
+    return load
 
 
 def erlang_b(agents: int, load: float) -> float:
@@ -60,6 +65,8 @@ def erlang_b(agents: int, load: float) -> float:
     b = 1.0
     for k in range(1, agents + 1):
         b = load * b / (k + load * b)
+        if b == 0.0:  # underflow: every further step stays 0
+            break
     return b
 
 
@@ -151,6 +158,11 @@ def _queue_log_ratios(lam: float, service_rate: float, theta: float) -> np.ndarr
     """``log r_j``: ``r_0 = 1, r_j = r_{j-1} lam / (n mu + j theta)``, to a negligible tail."""
     # The terms grow while lam > n mu + j theta; past the peak they fall faster than geometric.
     peak = max(0, math.ceil((lam - service_rate) / theta))
+    if peak > _MAX_QUEUE:
+        raise StaffingError(
+            "patience too long for so overloaded a queue (it would hold millions of waiting "
+            "contacts): add agents, or use Erlang C"
+        )
     out: list[float] = [0.0]
     log_term, log_top, j = 0.0, 0.0, 0
     log_lam, log_eps = math.log(lam), math.log(_TAIL_EPS)
@@ -270,7 +282,11 @@ def staff_erlang_a(
         best = evaluate(high)
     while high - low > 1:
         mid = (low + high) // 2
-        m = evaluate(mid)
+        try:
+            m = evaluate(mid)
+        except StaffingError:  # hopelessly overloaded: too few agents
+            low = mid
+            continue
         if ok(m):
             high, best = mid, m
         else:

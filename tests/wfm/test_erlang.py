@@ -177,3 +177,15 @@ def test_staffing_is_the_least_meeting_the_target(load: float, level: float, wai
     assert m.service_level >= level
     if m.agents > math.floor(load) + 1:
         assert erlang_c_metrics(m.agents - 1, rate, 120, wait).service_level < level
+
+
+def test_extreme_inputs_are_bounded() -> None:
+    # Near-endless patience with far too few agents: refused, not an endless sum.
+    with pytest.raises(StaffingError, match="patience"):
+        erlang_a_metrics(5, 3600, 120, 1e9, 20)
+    # ... while staffing with it still finds the Erlang C answer.
+    a = staff_erlang_a(3600, 120, 1e9, 20, 0.8)
+    assert a.agents == staff_erlang_c(3600, 120, 20, 0.8).agents
+    assert erlang_c_metrics(10**7, 3600, 120, 20).p_wait == 0.0  # quick: B underflows
+    with pytest.raises(StaffingError, match="Erlangs"):
+        offered_load(1e12, 120)
