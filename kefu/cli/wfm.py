@@ -147,6 +147,6 @@ def metrics(
 
 def register(app: typer.Typer) -> None:
     # The other wfm commands attach themselves to wfm_app when imported.
-    from kefu.cli import wfm_forecast, wfm_history, wfm_plan  # noqa: F401
+    from kefu.cli import wfm_forecast, wfm_history, wfm_plan, wfm_simulate  # noqa: F401
 
     app.add_typer(wfm_app, name="wfm")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
+from kefu.cli.main import app
 from kefu.wfm.erlang import erlang_a_metrics, erlang_c_metrics
 from kefu.wfm.simulation import (
     Agent,
@@ -111,3 +114,22 @@ def test_policies_pick_from_what_they_are_offered(
         chosen = priority.pick_agent(contact, idle)
         if chosen is not None:
             assert len(chosen.languages) == min(len(a.languages) for a in idle)
+
+
+def test_simulate_cli_compares_policies() -> None:
+    args = ["wfm", "simulate", "--arrivals", "en=200", "--arrivals", "ja=40"]
+    args += ["--agents", "en=8", "--agents", "en+ja=3", "--aht-seconds", "120"]
+    args += ["--patience-seconds", "300", "--hours", "20", "--seed", "3", "--json"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert set(out) == {"fifo", "language_priority"}
+    assert set(out["fifo"]["languages"]) == {"en", "ja"}
+    assert out["fifo"]["languages"]["ja"]["offered"] > 500
+    bad = CliRunner().invoke(app, [*args[:-1], "--policy", "random"])
+    assert bad.exit_code == 2
+    assert "unknown policy" in bad.output
+    worse = CliRunner().invoke(
+        app, ["wfm", "simulate", "--arrivals", "en=x", "--agents", "en=1", "--aht-seconds", "60"]
+    )
+    assert worse.exit_code == 2
