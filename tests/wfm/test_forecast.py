@@ -44,7 +44,10 @@ def test_calendar_flags() -> None:
     row = dict(zip(names, features[1], strict=True))  # Tuesday after the Monday closure
     assert row["after_closure"] == 1.0
     assert row["weekday_0"] == 1.0  # behaves like a Monday
-    assert dict(zip(names, features[2], strict=True))["month_last"] == 1.0
+    third = dict(zip(names, features[2], strict=True))  # second open day after the closure
+    assert third["month_last"] == 1.0
+    assert third["second_after_closure"] == 1.0
+    assert third["after_closure"] == 0.0
     assert dict(zip(names, features[3], strict=True))["month_first"] == 1.0
 
 

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-CLOSURE_COLUMNS = ("after_closure", "second_after_closure")
+CLOSURE_COLUMNS = ("after_closure", "second_after_closure", "third_after_closure")
 MONTH_COLUMNS = ("month_first", "month_second", "month_last", "month_second_last")
 
 
@@ -45,15 +45,16 @@ def calendar_features(dates: Sequence[date], open_weekdays: Sequence[int]) -> np
     width = len(open_weekdays) + len(CLOSURE_COLUMNS) + len(MONTH_COLUMNS)
     out = np.zeros((len(dates), width))
     month_cache: dict[tuple[int, int], list[date]] = {}
-    closed_before = False
+    since_closure = 99
     for row, day in enumerate(dates):
         closed = row > 0 and _closed_between(dates[row - 1], day, open_weekdays)
         weekday = open_weekdays[0] if closed else day.weekday()
         if weekday in columns:
             out[row, columns[weekday]] = 1.0
         out[row, len(open_weekdays)] = 1.0 if closed else 0.0
-        out[row, len(open_weekdays) + 1] = 1.0 if closed_before else 0.0
-        closed_before = closed
+        since_closure = 0 if closed else since_closure + 1
+        for k in (1, 2):
+            out[row, len(open_weekdays) + k] = 1.0 if since_closure == k else 0.0
         key = (day.year, day.month)
         if key not in month_cache:
             month_cache[key] = _business_days(day.year, day.month, open_weekdays)
