@@ -38,17 +38,25 @@ def test_baselines_by_hand(history: History) -> None:
 
 
 def test_calendar_flags() -> None:
-    days = [date(2024, 1, 12), date(2024, 1, 16), date(2024, 1, 31), date(2024, 2, 1)]
-    features = calendar_features(days, (0, 1, 2, 3, 4))
     names = feature_names((0, 1, 2, 3, 4))
-    row = dict(zip(names, features[1], strict=True))  # Tuesday after the Monday closure
-    assert row["after_closure"] == 1.0
-    assert row["weekday_0"] == 1.0  # behaves like a Monday
-    third = dict(zip(names, features[2], strict=True))  # second open day after the closure
-    assert third["month_last"] == 1.0
-    assert third["second_after_closure"] == 1.0
-    assert third["after_closure"] == 0.0
-    assert dict(zip(names, features[3], strict=True))["month_first"] == 1.0
+
+    def flags(days: list[date]) -> list[dict[str, float]]:
+        rows = calendar_features(days, (0, 1, 2, 3, 4))
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
+    # Monday 15 January closed: Tuesday behaves like a Monday and catches up over three days.
+    week = flags([date(2024, 1, 12), *(date(2024, 1, d) for d in (16, 17, 18, 19))])
+    assert week[1]["after_closure"] == 1.0
+    assert week[1]["weekday_0"] == 1.0
+    assert week[1]["weekday_1"] == 0.0
+    assert [w["second_after_closure"] for w in week] == [0, 0, 1, 0, 0]
+    assert [w["third_after_closure"] for w in week] == [0, 0, 0, 1, 0]
+    assert week[4]["weekday_4"] == 1.0
+    turn = flags([date(2024, 1, 30), date(2024, 1, 31), date(2024, 2, 1), date(2024, 2, 2)])
+    assert [t["month_second_last"] for t in turn] == [1, 0, 0, 0]
+    assert [t["month_last"] for t in turn] == [0, 1, 0, 0]
+    assert [t["month_first"] for t in turn] == [0, 0, 1, 0]
+    assert [t["month_second"] for t in turn] == [0, 0, 0, 1]
 
 
 def test_daily_profile_learns_the_calendar(history: History) -> None:
