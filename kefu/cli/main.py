@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from kefu.cli import agents, demo, intents, official, redact, tickets
+from kefu.cli import agents, demo, intents, official, redact, tickets, wfm
 from kefu.cli.runtime import load_settings, open_engine, safe_url
 from kefu.settings import Settings
 
@@ -89,3 +89,4 @@ tickets.register(app)
 redact.register(app)
 official.register(app)
 intents.register(app)
+wfm.register(app)

@@ -30,6 +30,7 @@ class Perm(StrEnum):
     OFFICIAL_CHANNELS_WRITE = "official_channels:write"
     # Supervisors' reviews: lifting customer restrictions, resolving incidents.
     DESK_SUPERVISE = "desk:supervise"
+    WFM_READ = "wfm:read"
 
 
 _AGENT = frozenset(
@@ -44,7 +45,12 @@ _AGENT = frozenset(
         Perm.AGENTS_READ,
     }
 )
-_SUPERVISOR = _AGENT | {Perm.TICKETS_ASSIGN_ANY, Perm.AUDIT_READ, Perm.DESK_SUPERVISE}
+_SUPERVISOR = _AGENT | {
+    Perm.TICKETS_ASSIGN_ANY,
+    Perm.AUDIT_READ,
+    Perm.DESK_SUPERVISE,
+    Perm.WFM_READ,
+}
 _ADMIN = _SUPERVISOR | {
     Perm.AGENTS_WRITE,
     Perm.TEAMS_WRITE,

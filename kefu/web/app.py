@@ -36,6 +36,7 @@ from kefu.web.routes import (
     ticket_actions,
     tickets,
     verify_page,
+    wfm,
 )
 from kefu.web.state import AppState
 from kefu.web.token_cache import TokenCache
@@ -110,6 +111,7 @@ def create_app(settings: Settings | None = None, bus: EventBus | None = None) ->
     app.include_router(ticket_actions.attachments)
     app.include_router(routing.router)
     app.include_router(intents.router)
+    app.include_router(wfm.router)
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
     return app
 

@@ -33,7 +33,7 @@ AGENT = {
     P.CUSTOMERS_WRITE,
     P.AGENTS_READ,
 }
-SUPERVISOR = AGENT | {P.TICKETS_ASSIGN_ANY, P.AUDIT_READ, P.DESK_SUPERVISE}
+SUPERVISOR = AGENT | {P.TICKETS_ASSIGN_ANY, P.AUDIT_READ, P.DESK_SUPERVISE, P.WFM_READ}
 ADMIN = SUPERVISOR | {P.AGENTS_WRITE, P.TEAMS_WRITE, P.TOKENS_WRITE, P.OFFICIAL_CHANNELS_WRITE}
 scope_sets = st.frozensets(st.sampled_from(sorted(ALL_SCOPES)))
 roles = st.sampled_from(list(Role))
@@ -51,6 +51,7 @@ def test_role_matrix() -> None:
     [
         (P.TICKETS_ASSIGN_ANY, {Role.SUPERVISOR, Role.ADMIN}),
         (P.AUDIT_READ, {Role.SUPERVISOR, Role.ADMIN}),
+        (P.WFM_READ, {Role.SUPERVISOR, Role.ADMIN}),
         (P.AGENTS_WRITE, {Role.ADMIN}),
         (P.TEAMS_WRITE, {Role.ADMIN}),
         (P.TOKENS_WRITE, {Role.ADMIN}),

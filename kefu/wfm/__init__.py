@@ -1,0 +1,1 @@
+"""Workforce management: forecast contact volume, compute staffing, simulate, plan shifts."""

@@ -1,0 +1,1 @@
+"""Contact-volume forecasting: history, baselines, library models, kefu's default, backtests."""

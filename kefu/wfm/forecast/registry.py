@@ -1,0 +1,28 @@
+"""The forecasting methods by name: the baselines, the library models and kefu's default."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from kefu.wfm.forecast.daily_profile import DailyProfileBlend, KefuDefault
+from kefu.wfm.forecast.history import HistoryError
+from kefu.wfm.forecast.library import AutoEts, Mstl
+from kefu.wfm.forecast.methods import Forecaster, SameWeekdayLastWeek, WeekdayMean
+
+DEFAULT = "kefu_default"
+
+METHODS: dict[str, Callable[[], Forecaster]] = {
+    "same_weekday_last_week": SameWeekdayLastWeek,
+    "weekday_mean": WeekdayMean,
+    "statsforecast_mstl": Mstl,
+    "statsforecast_autoets": AutoEts,
+    "daily_profile_blend": DailyProfileBlend,
+    DEFAULT: KefuDefault,
+}
+
+
+def method(name: str) -> Forecaster:
+    try:
+        return METHODS[name]()
+    except KeyError:
+        raise HistoryError(f"unknown method {name!r}: one of {', '.join(METHODS)}") from None
