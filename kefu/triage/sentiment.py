@@ -112,6 +112,13 @@ class Sentiment:
         return TONE_HINTS.get(self.label, "")
 
 
+MIN_LETTERS = 6
+
+
+def _too_short(text: str) -> bool:
+    return sum(ch.isalpha() for ch in text) < MIN_LETTERS
+
+
 def _shouting(text: str) -> float:
     letters = [c for c in text if c.isalpha() and c.isascii()]
     caps = sum(c.isupper() for c in letters) / len(letters) if len(letters) >= 12 else 0.0
@@ -144,8 +151,9 @@ class SentimentScorer:
                     float(np.clip(0.5 + (margin[i] - 0.01) * 8 + cue + shout, 0, 1)), 4
                 )
             label = max(scores, key=lambda k: scores[k])
-            if scores[label] < th.SENTIMENT_SCORE:
-                label = "neutral"
+            cued = any(c in lowered for name in LABELS[:2] for c in _CUES[name])
+            if scores[label] < th.SENTIMENT_SCORE or (_too_short(text) and not cued):
+                label = "neutral"  # a few characters ("ok", "c13") carry no tone of their own
             scores["neutral"] = round(1.0 - max(scores.values()), 4)
             out.append(Sentiment(label, scores[label], scores))
         return out

@@ -27,3 +27,9 @@ def test_hints_and_boosts() -> None:
     assert scored[0].hint.startswith("Customer is distressed")
     assert boosted(Priority.NORMAL) == Priority.HIGH
     assert boosted(Priority.URGENT) == Priority.URGENT
+
+
+def test_a_few_characters_carry_no_tone_without_a_cue() -> None:
+    texts = ["c13", "ok", "a7", "?", "scam!!"]
+    got = [s.label for s in SentimentScorer(embed_queries).score(texts, embed_queries(texts))]
+    assert got[:4] == ["neutral"] * 4
