@@ -12,7 +12,6 @@ message text with the right intent joins the training data of the next `kefu int
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -226,7 +225,7 @@ def classify_enricher(service: IntentService) -> EnricherFactory:
             if not pending:
                 return
             ids = [mid for mid, _, _ in pending]
-            found = await asyncio.to_thread(
+            found = await deps.pipeline.run_blocking(
                 service.classify, [body for _, body, _ in pending], [p for _, _, p in pending]
             )
             async with UnitOfWork(deps, SYSTEM) as uow:

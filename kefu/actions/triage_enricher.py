@@ -281,7 +281,7 @@ def triage_enricher(deps: ActionDeps, embed: Embed = embed_queries) -> Enricher:
             return
         opening = [i for i in items if i.opens_ticket]
         texts = [duplicates.ticket_text(i.subject, i.body) for i in opening]
-        vectors, abuse, tone = await asyncio.to_thread(_score, items, texts)
+        vectors, abuse, tone = await deps.pipeline.run_blocking(_score, items, texts)
         for offset, (item, text) in enumerate(zip(opening, texts, strict=True)):
             vector = vectors[len(items) + offset]
             if not await detect_duplicate(deps, item, text, vector):

