@@ -95,6 +95,7 @@ class Options:
     keep: bool
     py_spy: Path | None
     gc_stats: bool
+    enrichment: str | None
     save_raw: Path | None
 
 
@@ -148,6 +149,10 @@ def run_setup(setup: str, options: Options) -> Result:
             gc_dir.mkdir(parents=True)
             path = os.pathsep.join(p for p in (str(GC_PROBE), os.environ.get("PYTHONPATH")) if p)
             extra.update(PYTHONPATH=path, KEFU_BENCH_GC_DIR=str(gc_dir))
+        enrichment = options.enrichment or ("worker" if setup == "b" else "server")
+        if enrichment == "worker":
+            extra["KEFU_ENRICH_IN_SERVER"] = "false"
+        result.enrichment = enrichment
         env = server_env(target, 1, **extra)
         prepare_database(target, env)
         stage = "seeding agents"
@@ -166,6 +171,17 @@ def run_setup(setup: str, options: Options) -> Result:
                 for label in labels
             }
             result.log_paths = [str(s.log_path) for s in servers.values()]
+            if enrichment == "worker":
+                worker_log = stack.enter_context(open(target.work_dir / "enrich.log", "wb"))
+                kefu = str(Path(sys.executable).parent / "kefu")
+                worker = subprocess.Popen(
+                    ["nice", "-n", "10", kefu, "enrich"],
+                    env=env,
+                    stdout=worker_log,
+                    stderr=subprocess.STDOUT,
+                )
+                stack.callback(worker.wait, 30)
+                stack.callback(worker.terminate)
             for label, server in servers.items():
                 server.wait_ready()
                 log(f"  kefu serve ({label}) on {server.base_url}, pid {server.pids()[0]}")
@@ -281,6 +297,14 @@ def parse_args(argv: list[str] | None) -> Options:
     )
     parser.add_argument("--schedulers", type=int, default=4, help="scheduler tasks (4)")
     parser.add_argument(
+        "--enrichment",
+        choices=("server", "worker"),
+        default=None,
+        help="where inbound messages are enriched (language, intent, duplicates, tone): in the "
+        "app processes, or by a `nice -n 10 kefu enrich` worker with KEFU_ENRICH_IN_SERVER=false "
+        "(default: server for (a), worker for (b), as deployed)",
+    )
+    parser.add_argument(
         "--gc-stats",
         action="store_true",
         help="time the servers' garbage collections (bench/gc_probe on their PYTHONPATH)",
@@ -338,6 +362,7 @@ def parse_args(argv: list[str] | None) -> Options:
         py_spy=args.py_spy,
         save_raw=args.save_raw,
         gc_stats=args.gc_stats,
+        enrichment=args.enrichment,
     )
 
 

@@ -48,6 +48,7 @@ class Result:
     seconds: float
     failure: str | None = None
     log_paths: list[str] = field(default_factory=list)  # kept only when something failed
+    enrichment: str = "server"  # where inbound messages were enriched: server | worker
     setup_seconds: float | None = None
     connections_expected: int = 0
     connections_open: int = 0  # after setup
@@ -312,5 +313,14 @@ def render(results: list[Result], heading: str) -> str:
                 f"({gc['full']:g} full), longest {gc['max_ms']:g} ms, {gc['total_ms']:g} ms in all"
             )
         lines.extend(load_average_line(r.load_before))
+        lines.append(
+            "  enrichment: "
+            + (
+                "by a `nice -n 10 kefu enrich` worker (KEFU_ENRICH_IN_SERVER=false; its CPU is in"
+                " 'rest of machine')"
+                if r.enrichment == "worker"
+                else "in the app processes (KEFU_ENRICH_IN_SERVER=true)"
+            )
+        )
     lines += ["", REDACTION_NOTE + "."]
     return "\n".join(lines)

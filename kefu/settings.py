@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     routing_auto_assign: bool = False
     # Secrets (seed phrases, keys, cards, codes, passwords) replaced before inbound text is stored.
     redaction: bool = True
+    # True: each app process enriches what it stores (a background thread) and sweeps up what is
+    # pending. False: app processes only store and deliver; `kefu enrich` workers do the rest,
+    # keeping model inference off the processes that carry live chat.
+    enrich_in_server: bool = True
     # Official channels and the verify page: the name customers know the exchange by, the
     # region of phone numbers written without +country code, the warning on messages that
     # mention lookalikes, how long agents' identity codes live, and the public checks allowed

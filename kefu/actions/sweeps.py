@@ -28,7 +28,8 @@ async def sweep_once(deps: ActionDeps, *, auto_assign: bool = False) -> None:
     await route_waiting(deps, fill=auto_assign)
     async with UnitOfWork(deps, SYSTEM) as uow:
         await do_sweep_sla(uow, uow.now())
-    await enrich_pending(deps, utcnow() - ENRICH_GRACE)
+    if not deps.pipeline.deferred:  # deferred: `kefu enrich` workers do it
+        await enrich_pending(deps, utcnow() - ENRICH_GRACE)
 
 
 async def sweep_forever(deps: ActionDeps, interval: float, *, auto_assign: bool = False) -> None:

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from kefu.cli import agents, demo, intents, official, redact, tickets, wfm
+from kefu.cli import agents, demo, enrich, intents, official, redact, tickets, wfm
 from kefu.cli.runtime import load_settings, open_engine, safe_url
 from kefu.settings import Settings
 
@@ -87,6 +87,7 @@ demo.register(app)
 agents.register(app)
 tickets.register(app)
 redact.register(app)
+enrich.register(app)
 official.register(app)
 intents.register(app)
 wfm.register(app)

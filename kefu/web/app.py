@@ -64,7 +64,13 @@ def create_app(settings: Settings | None = None, bus: EventBus | None = None) ->
             engine=engine,
             sessionmaker=sessionmaker,
             bus=event_bus,
-            deps=build_deps(settings, sessionmaker, event_bus, files),
+            deps=build_deps(
+                settings,
+                sessionmaker,
+                event_bus,
+                files,
+                defer_enrichment=not settings.enrich_in_server,
+            ),
             tokens=TokenCache(settings.token_cache_seconds),
             limiter=create_limiter(settings),
         )

@@ -32,3 +32,15 @@ async def test_enrichers_are_built_from_the_finished_deps(tmp_path: object) -> N
     assert seen == [deps]
     assert deps.pipeline.enriches
     assert deps.pipeline.screen("seed words", None) == Screened("SEED WORDS", None, ("shouted",))
+
+
+async def test_servers_can_leave_enrichment_to_workers(settings: Settings) -> None:
+    from kefu.events.bus import RecordingBus
+    from kefu.web.app import create_app
+
+    for in_server in (True, False):
+        app = create_app(
+            settings.model_copy(update={"enrich_in_server": in_server}), RecordingBus()
+        )
+        async with app.router.lifespan_context(app):
+            assert app.state.kefu.deps.pipeline.deferred is (not in_server)
