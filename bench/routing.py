@@ -4,7 +4,7 @@
     .venv/bin/python bench/routing.py --quick    # fewer decisions, one seed
     .venv/bin/python bench/routing.py --json
 
-1. Latency. 10,000 waiting tickets over 12 languages, 11 skills, 3 channels, 4 tiers (some
+1. Latency. 10,000 waiting tickets over 12 languages, 13 skills, 3 channels, 4 tiers (some
    needing a certification, some with an account manager) and 1,000 agents (1–3 languages,
    2–6 skills, chat/email/phone capacity, random loads). Steady state: every decision takes the
    best ticket for an agent with room (pull), removes it and queues a new arrival; the clock

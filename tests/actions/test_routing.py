@@ -40,7 +40,7 @@ async def _agent(
                 email=email,
                 name=email.split("@")[0],
                 languages=languages,
-                skills=("general", "payments"),
+                skills=("general", "withdrawals", "deposits"),
                 capacity={"chat": chats},
             ),
         )

@@ -53,7 +53,7 @@ async def _run(deps: ActionDeps) -> None:
                     email=f"c{i}@x.example",
                     name=f"c{i}",
                     languages=("en",),
-                    skills=("payments",),
+                    skills=("deposits",),
                     capacity={"chat": CAPACITY},
                 ),
             )

@@ -1,56 +1,25 @@
 """Routing skills, and the hook that maps a ticket's intent to the skill it needs.
 
-A skill is a plain string so deployments can add their own; these are the defaults an agent
-profile and the intent taxonomy refer to.
+A skill is a plain string so deployments can add their own. The defaults come from the intent
+taxonomy (`kefu.domain.intents.SKILL_FOR_INTENT`, the one table of intent → skill); intents that
+need no particular skill, and tickets without an intent, need `general`, which every agent
+profile without a skill list is taken to have.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-GENERAL = "general"
-ACCOUNT = "account"
-SECURITY = "security"
-KYC = "kyc"
-PAYMENTS = "payments"
-TRADING = "trading"
-DERIVATIVES = "derivatives"
-P2P = "p2p"
-API = "api"
-EARN = "earn"
-COMPLAINTS = "complaints"
+from kefu.domain.intents import SKILL_FOR_INTENT
 
-DEFAULT_SKILLS = (
-    GENERAL,
-    ACCOUNT,
-    SECURITY,
-    KYC,
-    PAYMENTS,
-    TRADING,
-    DERIVATIVES,
-    P2P,
-    API,
-    EARN,
-    COMPLAINTS,
-)
+GENERAL = "general"
 
 # The intent taxonomy of the triage pipeline, mapped to the skill that handles it.
 DEFAULT_INTENT_SKILLS: Mapping[str, str] = {
-    "account_access": ACCOUNT,
-    "account_security": SECURITY,
-    "kyc_verification": KYC,
-    "deposit_missing": PAYMENTS,
-    "withdrawal_issue": PAYMENTS,
-    "fiat_payment": PAYMENTS,
-    "spot_trading": TRADING,
-    "derivatives": DERIVATIVES,
-    "p2p_trading": P2P,
-    "api_support": API,
-    "earn_staking": EARN,
-    "promotions": GENERAL,
-    "complaint": COMPLAINTS,
-    "other": GENERAL,
+    intent: skill or GENERAL for intent, skill in SKILL_FOR_INTENT.items()
 }
+
+DEFAULT_SKILLS: tuple[str, ...] = tuple(dict.fromkeys((GENERAL, *DEFAULT_INTENT_SKILLS.values())))
 
 
 def skill_for_intent(intent: str | None, mapping: Mapping[str, str] | None = None) -> str:
