@@ -8,9 +8,11 @@ a supervisor's live list is the last view of each incident it received.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from kefu.actions.messages import do_add_note
 from kefu.actions.unit_of_work import UnitOfWork
@@ -38,6 +40,14 @@ def incident_view(incident: Incident, member_ids: list[int]) -> dict[str, Any]:
         "resolved_at": iso(incident.resolved_at),
         "resolution": incident.resolution,
     }
+
+
+async def incident_views(
+    session: AsyncSession, incidents: Sequence[Incident]
+) -> list[dict[str, Any]]:
+    """Views of incidents with their member tickets (one query for all of them)."""
+    members = await safety_repo.members_of(session, [i.id for i in incidents])
+    return [incident_view(i, members.get(i.id, [])) for i in incidents]
 
 
 async def _refresh(uow: UnitOfWork, incident: Incident, kind: str) -> dict[str, Any]:

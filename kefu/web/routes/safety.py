@@ -11,7 +11,7 @@ from kefu.actions.incidents import (
     do_link_ticket,
     do_resolve_incident,
     do_unlink_ticket,
-    incident_view,
+    incident_views,
 )
 from kefu.actions.merges import do_unmerge
 from kefu.actions.restrictions import do_lift_restriction, restriction_view
@@ -98,9 +98,7 @@ async def list_incidents(
     status: Annotated[Literal["open", "resolved"] | None, Query()] = None,
 ) -> list[dict[str, Any]]:
     _staff(principal)
-    incidents = await safety_repo.list_incidents(session, status)
-    members = await safety_repo.members_of(session, [i.id for i in incidents])
-    return [incident_view(i, members.get(i.id, [])) for i in incidents]
+    return await incident_views(session, await safety_repo.list_incidents(session, status))
 
 
 @router.get(
@@ -113,9 +111,8 @@ async def get_incident(
     incident_id: IdPath, session: SessionDep, principal: PrincipalDep
 ) -> dict[str, Any]:
     _staff(principal)
-    incident = await safety_repo.get_incident(session, incident_id)
-    members = await safety_repo.members_of(session, [incident.id])
-    return incident_view(incident, members.get(incident.id, []))
+    [view] = await incident_views(session, [await safety_repo.get_incident(session, incident_id)])
+    return view
 
 
 @router.post(
@@ -132,8 +129,8 @@ async def resolve_incident(
     async with unit_of_work(state, principal) as uow:
         incident = await safety_repo.get_incident(uow.session, incident_id, lock=True)
         await do_resolve_incident(uow, incident, body.note)
-        members = await safety_repo.members_of(uow.session, [incident.id])
-        return incident_view(incident, members.get(incident.id, []))
+        [view] = await incident_views(uow.session, [incident])
+        return view
 
 
 @router.post(
@@ -150,8 +147,8 @@ async def link_ticket(
         incident = await safety_repo.get_incident(uow.session, incident_id, lock=True)
         ticket = await access_ticket(uow.session, body.ticket, principal)
         await do_link_ticket(uow, incident, ticket)
-        members = await safety_repo.members_of(uow.session, [incident.id])
-        return incident_view(incident, members.get(incident.id, []))
+        [view] = await incident_views(uow.session, [incident])
+        return view
 
 
 @router.delete(
@@ -168,8 +165,8 @@ async def unlink_ticket(
         incident = await safety_repo.get_incident(uow.session, incident_id, lock=True)
         ticket = await access_ticket(uow.session, number, principal)
         await do_unlink_ticket(uow, incident, ticket)
-        members = await safety_repo.members_of(uow.session, [incident.id])
-        return incident_view(incident, members.get(incident.id, []))
+        [view] = await incident_views(uow.session, [incident])
+        return view
 
 
 # -- restrictions -----------------------------------------------------------------------------
