@@ -65,6 +65,7 @@ async def deps(settings: Settings) -> AsyncIterator[tuple[ActionDeps, RecordingB
     engine, action_deps, bus = support.deps_for(settings)
     yield action_deps, bus
     await action_deps.pipeline.drain()  # enrichment the test started, before the pool closes
+    await action_deps.close()
     await engine.dispose()
 
 

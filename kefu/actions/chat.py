@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.exc import IntegrityError
+
 from kefu.actions import chat_plain
 from kefu.actions.messages import MessageInput, PostedMessage, do_add_message
 from kefu.actions.tickets import TicketInput, do_assign, do_create_ticket
-from kefu.actions.unit_of_work import UnitOfWork
+from kefu.actions.unit_of_work import ActionDeps, UnitOfWork
 from kefu.domain.enums import Channel, Direction
 from kefu.domain.errors import InvalidInput, NotFound, PermissionDenied
-from kefu.domain.permissions import Perm
+from kefu.domain.permissions import Perm, Principal
 from kefu.domain.ticket_number import format_number
 from kefu.store.models import Message, Ticket
 from kefu.store.repositories import chat as chat_repo
@@ -25,11 +27,48 @@ class ChatPosted:
     ticket_id: int  # the conversation the message is in
     posted: PostedMessage
     started: bool  # this message opened a new conversation
+    seq: int | None = None  # the new message's seq in the conversation (None: a duplicate)
+
+
+def external_id_for(actor: Principal, cid: str) -> str:
+    """The stored external id of a chat message: the sender plus the client's id for it."""
+    return f"{actor.kind.value}:{actor.id}:{cid}"
 
 
 def chat_external_id(uow: UnitOfWork, cid: str) -> str:
-    """The stored external id of a chat message: the sender plus the client's id for it."""
-    return f"{uow.actor.kind.value}:{uow.actor.id}:{cid}"
+    return external_id_for(uow.actor, cid)
+
+
+async def post_chat_message(
+    deps: ActionDeps,
+    actor: Principal,
+    conversation: int | None,
+    cid: str,
+    body: str,
+    request_id: str | None = None,
+) -> ChatPosted:
+    """A chat message from `actor`, the way a live connection sends one: the plain two-statement
+    write when it applies (kefu/actions/chat_plain.py), else `do_chat_message` in a unit of work.
+    The same `cid` again returns the first message."""
+    if conversation is not None:
+        plain = await chat_plain.do_post_plain(
+            deps, actor, conversation, external_id_for(actor, cid), body, request_id
+        )
+        if plain is not None:
+            return ChatPosted(plain.ticket_id, plain.posted, started=False, seq=plain.seq)
+    for attempt in (1, 2):
+        try:
+            async with UnitOfWork(deps, actor, request_id) as uow:
+                result = await do_chat_message(uow, conversation, cid, body)
+                created = result.posted.created and uow.events
+                seq = uow.events[-1].seq if created else None
+            return ChatPosted(result.ticket_id, result.posted, result.started, seq)
+        except IntegrityError:
+            # The same cid committed concurrently (two tabs, a quick re-send): run it again,
+            # which finds that message and acknowledges it as a duplicate.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 async def lock_chat(uow: UnitOfWork, ticket_id: int) -> Ticket:
@@ -49,10 +88,6 @@ async def do_chat_message(
     """
     uow.require(Perm.TICKETS_WRITE)
     external_id = chat_external_id(uow, cid)
-    if conversation is not None and chat_plain.available(uow):
-        plain = await chat_plain.post_plain(uow, conversation, external_id, body)
-        if plain is not None:
-            return ChatPosted(plain[0], plain[1], started=False)
     existing = await repo.message_by_external_id(uow.session, CHAT, external_id)
     if existing is not None:
         ticket = await lock_chat(uow, existing.ticket_id)

@@ -16,6 +16,7 @@ from kefu.actions.unit_of_work import ActionDeps
 from kefu.events.bus import EventBus
 from kefu.settings import Settings
 from kefu.store.files import FileStore
+from kefu.store.raw_pg import RawPostgres, postgres_dsn
 from kefu.triage.pipeline import Enricher, InboundPipeline, ScreeningStep
 from kefu.triage.redaction.step import RedactSecrets
 
@@ -64,7 +65,13 @@ def build_deps(
         screening=list(screening_steps(settings) if screening is None else screening),
         deferred=defer_enrichment,
     )
-    deps = ActionDeps(sessionmaker, bus, files, pipeline)
+    dsn = postgres_dsn(settings.database_url)
+    raw = (
+        RawPostgres(dsn, schema=settings.database_schema, size=settings.db_pool_size)
+        if dsn is not None
+        else None
+    )
+    deps = ActionDeps(sessionmaker, bus, files, pipeline, raw=raw)
     factories = enricher_factories(settings) if enrichers is None else enrichers
     pipeline.enrichers = [make(deps) for make in factories]
     return deps

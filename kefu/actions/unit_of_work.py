@@ -24,6 +24,7 @@ from kefu.events.bus import Event, EventBus, ticket_stream
 from kefu.store.db import GATE_KEY, WRITE_OPTION
 from kefu.store.files import FileStore
 from kefu.store.models import AuditEntry, IdempotencyRecord, Ticket, TicketEvent, utcnow
+from kefu.store.raw_pg import RawPostgres
 from kefu.store.write_gate import WriteGate
 from kefu.triage.pipeline import InboundPipeline
 
@@ -38,6 +39,24 @@ class ActionDeps:
     pipeline: InboundPipeline = field(default_factory=InboundPipeline)
     # Who was free to write a moment ago (kefu/actions/sender_cache.py).
     senders: SenderCache = field(default_factory=SenderCache)
+    # PostgreSQL only: connections for the plain chat write (kefu/actions/chat_plain.py).
+    raw: RawPostgres | None = None
+
+    async def close(self) -> None:
+        """Close what these dependencies opened themselves (the raw connections)."""
+        if self.raw is not None:
+            await self.raw.close()
+
+
+async def after_commit(deps: ActionDeps, events: list[Event], to_enrich: list[int]) -> None:
+    """What follows every committed change: publish its events, then hand its new inbound
+    messages to the pipeline's enrichers."""
+    if events:
+        await deps.bus.publish(events)
+    if to_enrich:
+        from kefu.actions.enrichment import mark_enriched
+
+        deps.pipeline.after_commit(to_enrich, mark_enriched(deps))
 
 
 class UnitOfWork:
@@ -106,12 +125,8 @@ class UnitOfWork:
             self._audit_rows = []
             self._ticket_event_rows = []
             self._last_seq = {}
-        if exc_type is None and self.events:
-            await self.deps.bus.publish(self.events)
-        if exc_type is None and self.to_enrich:
-            from kefu.actions.enrichment import mark_enriched
-
-            self.deps.pipeline.after_commit(self.to_enrich, mark_enriched(self.deps))
+        if exc_type is None:
+            await after_commit(self.deps, self.events, self.to_enrich)
 
     # -- helpers for actions ------------------------------------------------------------
     def now(self) -> datetime:

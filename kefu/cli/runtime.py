@@ -61,4 +61,5 @@ async def open_deps(settings: Settings, *, migrate: bool = False) -> AsyncIterat
             yield deps
         finally:
             await deps.pipeline.drain()
+            await deps.close()
             await bus.close()

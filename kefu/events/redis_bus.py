@@ -6,7 +6,9 @@ its own subscriptions follow. The design, and why:
 
 * **Local first.** Each process keeps its subscriptions in the shared `LocalFanout`, as
   `InProcessBus` does. `publish` hands the events to this process's subscriptions at once (no
-  round trip), then PUBLISHes them for the other processes: one pipeline, one round trip, per call.
+  round trip), then PUBLISHes them for the other processes. One task sends them, one pipeline at
+  a time: events published while a pipeline is on its way go together in the next, so a busy
+  process makes one round trip for many events; `publish` returns once its batch was sent.
   One publisher's events keep their order everywhere; events of different processes may
   interleave differently in each process (consumers order a ticket's events by seq).
 * **One channel per stream** (`<prefix><stream>`, prefix `kefu:ev:` by default), on **one pub/sub
@@ -136,6 +138,10 @@ class RedisBus(_FanoutBus):
         )
         self._client: Redis = aioredis.Redis(connection_pool=self._pool)
         self._publish_paused_until = 0.0
+        # Encoded events waiting for the publishing task, and the future their batch completes.
+        self._outbox: list[tuple[str, bytes]] = []
+        self._batch: asyncio.Future[None] | None = None
+        self._sender: asyncio.Task[None] | None = None
         # Subscribing: one connection of our own, re-established by the reader. Without a socket
         # timeout it can wait for messages forever and writes never need a task of their own.
         kwargs: dict[str, Any] = dict(aioredis.connection.parse_url(url))
@@ -176,7 +182,6 @@ class RedisBus(_FanoutBus):
         if loop.time() < self._publish_paused_until:
             log.debug("Redis unavailable: %d event(s) reach this process only", len(events))
             return
-        pipe = self._client.pipeline(transaction=False)
         for event in events:
             try:
                 data = orjson.dumps(
@@ -196,18 +201,51 @@ class RedisBus(_FanoutBus):
                 )
                 continue
             for stream in event.streams:
-                pipe.publish(self.prefix + stream, data)
+                self._outbox.append((self.prefix + stream, data))
+        if not self._outbox:
+            return
+        if self._batch is None:
+            self._batch = loop.create_future()
+        batch = self._batch
+        if self._sender is None:
+            self._sender = loop.create_task(self._send_outbox())
+        # Shielded: a caller that gives up does not take the others' events with it.
+        await asyncio.shield(batch)
+
+    async def _send_outbox(self) -> None:
+        """Send what has been published, one pipeline at a time: while one is on its way, the
+        next batch gathers, so a busy process makes one round trip for many events."""
+        try:
+            while self._outbox:
+                commands, done = self._outbox, self._batch
+                self._outbox, self._batch = [], None
+                try:
+                    await self._send_batch(commands)
+                finally:
+                    if done is not None and not done.done():
+                        done.set_result(None)
+        finally:
+            self._sender = None
+
+    async def _send_batch(self, commands: list[tuple[str, bytes]]) -> None:
+        loop = asyncio.get_running_loop()
+        if loop.time() < self._publish_paused_until:
+            log.debug("Redis unavailable: %d event(s) reach this process only", len(commands))
+            return
+        pipe = self._client.pipeline(transaction=False)
+        for channel, data in commands:
+            pipe.publish(channel, data)
         try:
             async with asyncio.timeout(self.timeout):
                 await pipe.execute()
         except Exception as exc:
             self._publish_paused_until = loop.time() + _PUBLISH_PAUSE
             log.warning(
-                "Redis publish failed (%s: %s): %d event(s) reach this process only; "
+                "Redis publish failed (%s: %s): %d copies of events reach this process only; "
                 "other processes' consumers resynchronise from the database",
                 type(exc).__name__,
                 exc,
-                len(events),
+                len(commands),
             )
 
     # -- subscribing -----------------------------------------------------------------------
@@ -395,6 +433,8 @@ class RedisBus(_FanoutBus):
         if self._closed:
             return
         self._closed = True
+        if self._sender is not None:  # what was published before closing still goes out
+            await asyncio.gather(self._sender, return_exceptions=True)
         subs = {sub for subs in self.fanout.by_stream.values() for sub in subs}
         for sub in subs:
             await sub.close()

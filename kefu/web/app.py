@@ -98,6 +98,7 @@ def create_app(settings: Settings | None = None, bus: EventBus | None = None) ->
                     task.cancel()
                     await asyncio.gather(task, return_exceptions=True)
             await app.state.kefu.deps.pipeline.drain()
+            await app.state.kefu.deps.close()
             await app.state.kefu.limiter.close()
             await event_bus.close()
             await engine.dispose()

@@ -9,13 +9,13 @@ scenario itself.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from kefu.actions import chat_plain
-from kefu.actions.chat import do_chat_message, lock_chat
+from kefu.actions.chat import do_chat_message, lock_chat, post_chat_message
 from kefu.actions.customers import do_ensure_customer_by_uid
 from kefu.actions.tickets import do_change_status
 from kefu.actions.unit_of_work import ActionDeps, UnitOfWork
@@ -149,12 +149,13 @@ async def _scenario(deps: ActionDeps, agent: Principal, uid: str) -> tuple[int, 
         ),
     ]
     for who, cid, body in steps:
-        async with UnitOfWork(deps, who) as uow:
-            created.append((await do_chat_message(uow, chat, cid, body)).posted.created)
+        created.append((await post_chat_message(deps, who, chat, cid, body)).posted.created)
     async with UnitOfWork(deps, agent) as uow:
         await do_change_status(uow, await lock_chat(uow, chat), TicketStatus.PENDING)
-    async with UnitOfWork(deps, customer) as uow:  # pending → open, audited with its cause
-        created.append((await do_chat_message(uow, chat, "c2", "Any news?")).posted.created)
+    # pending → open, audited with its cause
+    created.append(
+        (await post_chat_message(deps, customer, chat, "c2", "Any news?")).posted.created
+    )
     return chat, created
 
 
@@ -178,8 +179,9 @@ async def test_plain_path_writes_what_the_general_path_writes(
     monkeypatch.setattr(chat_write, "insert_message", counting)
     plain_chat, plain_created = await _scenario(action_deps, agent, "U-plain")
     plain_writes = writes
-    monkeypatch.setattr(chat_plain, "available", lambda uow: False)
-    general_chat, general_created = await _scenario(action_deps, agent, "U-general")
+    plain_events = _published(bus, plain_chat)
+    general_deps = replace(action_deps, raw=None)  # no raw connections: the general path only
+    general_chat, general_created = await _scenario(general_deps, agent, "U-general")
 
     is_pg = action_deps.sessionmaker.kw["bind"].dialect.name == "postgresql"
     assert plain_writes == (4 if is_pg else 0)  # every message after the first; the re-send too
@@ -188,6 +190,28 @@ async def test_plain_path_writes_what_the_general_path_writes(
     plain, general = await _rows(action_deps, plain_chat), await _rows(action_deps, general_chat)
     assert plain["message_order_follows_seq"]
     assert plain == general
+    # … and publish the same events after commit.
+    assert plain_events == _published(bus, general_chat)
+
+
+def _published(bus: RecordingBus, chat: int) -> list[Any]:
+    """The events published for a conversation, without what differs between two of them."""
+    stream = f"ticket:{chat}"
+    events = [e for e in bus.published if stream in e.streams]
+    customer = next(
+        e.payload["ticket"]["customer_id"] for e in events if e.type == "ticket.created"
+    )
+    others = {stream: "<ticket>", f"customer:{customer}": "<customer>"}
+    return [
+        (
+            e.type,
+            e.seq,
+            e.public,
+            [others.get(s, s) for s in e.streams],
+            _clean(e.payload, customer),
+        )
+        for e in events
+    ]
 
 
 async def test_plain_path_leaves_other_cases_to_the_general_path(deps: Deps) -> None:

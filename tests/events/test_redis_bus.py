@@ -45,6 +45,31 @@ async def nothing_more(sub: Subscription) -> None:
     raise AssertionError(f"unexpected {got}")
 
 
+async def test_concurrent_publishes_share_round_trips_and_keep_order(
+    make_redis_bus: MakeRedisBus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app1, app2 = make_redis_bus(), make_redis_bus()
+    sub = app2.subscription()
+    await sub.add("ticket:7")
+    batches: list[int] = []
+    real = app1._send_batch
+
+    async def counting(commands: list[tuple[str, bytes]]) -> None:
+        batches.append(len(commands))
+        await real(commands)
+
+    monkeypatch.setattr(app1, "_send_batch", counting)
+    sent = [event(n, "ticket:7", seq=n) for n in range(1, 201)]
+    publishers = [asyncio.create_task(app1.publish([e])) for e in sent]
+    await asyncio.sleep(0)  # every publisher has handed its event over and is waiting
+    publishers[100].cancel()  # a caller that gives up does not take its batch with it
+    await asyncio.gather(*publishers, return_exceptions=True)
+    assert [await next_event(sub) for _ in sent] == sent  # every one, in publishing order
+    assert sum(batches) == 200
+    assert len(batches) < 200  # published while a pipeline was on its way: sent together
+    await nothing_more(sub)
+
+
 async def test_an_add_is_confirmed_before_it_returns(make_redis_bus: MakeRedisBus) -> None:
     app1, app2 = make_redis_bus(), make_redis_bus()
     sub = app2.subscription()

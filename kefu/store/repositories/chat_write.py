@@ -12,8 +12,10 @@ and only for the plain case, writes exactly the same rows with:
    duplicate client id with `ON CONFLICT DO NOTHING`), update the ticket, append the event to the
    ticket's log and write the audit rows, each only if the message was new.
 
-Statements go to the driver as SQL text (no ORM flush, no statement compilation); the caller's
-unit of work still owns the transaction, so a failure rolls everything back.
+The lock also reads the customer's restriction row (kefu/actions/restrictions.py), so checking
+the sender costs no extra round trip. Statements run straight on an asyncpg connection
+(kefu/store/raw_pg.py: no ORM flush, no statement compilation, no adapter); the caller owns the
+transaction, so a failure rolls everything back.
 """
 
 from __future__ import annotations
@@ -23,12 +25,13 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy.ext.asyncio import AsyncSession
 
 _LOCK = (
-    "SELECT status, merged_into_id, customer_id, channel, event_seq, first_response_at,"
-    " nextval(pg_get_serial_sequence('messages', 'id'))"
-    " FROM tickets WHERE id = $1 FOR UPDATE"
+    "SELECT t.status, t.merged_into_id, t.customer_id, t.channel, t.event_seq,"
+    " t.first_response_at, nextval(pg_get_serial_sequence('messages', 'id')),"
+    " r.level, r.since, r.raised_at, r.last_message_at"
+    " FROM tickets t LEFT JOIN customer_restrictions r ON r.customer_id = t.customer_id"
+    " WHERE t.id = $1 FOR UPDATE OF t"
 )
 
 _INSERT = """
@@ -67,6 +70,17 @@ class LockedConversation:
     event_seq: int
     first_response_at: datetime | None
     message_id: int
+    restriction: SenderRow | None  # the customer's restriction row, if they have one
+
+
+@dataclass(frozen=True)
+class SenderRow:
+    """The columns of `customer_restrictions` the restriction policy reads."""
+
+    level: str
+    since: datetime
+    raised_at: datetime | None
+    last_message_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -93,24 +107,28 @@ class NewChatMessage:
     audit: list[dict[str, Any]]  # action, entity, entity_id, before, after
 
 
-async def _driver(session: AsyncSession) -> Any:
-    connection = await session.connection()
-    return connection.exec_driver_sql
-
-
-async def lock_conversation(session: AsyncSession, ticket_id: int) -> LockedConversation | None:
+async def lock_conversation(connection: Any, ticket_id: int) -> LockedConversation | None:
     """The ticket, row-locked until the transaction ends; None when there is no such ticket."""
-    execute = await _driver(session)
-    row = (await execute(_LOCK, (ticket_id,))).first()
+    row = await connection.fetchrow(_LOCK, ticket_id)
     if row is None:
         return None
-    return LockedConversation(ticket_id, *row)
+    sender = None if row[7] is None else SenderRow(*row[7:11])
+    return LockedConversation(
+        id=ticket_id,
+        status=row[0],
+        merged_into_id=row[1],
+        customer_id=row[2],
+        channel=row[3],
+        event_seq=row[4],
+        first_response_at=row[5],
+        message_id=row[6],
+        restriction=sender,
+    )
 
 
-async def insert_message(session: AsyncSession, new: NewChatMessage) -> bool:
+async def insert_message(connection: Any, new: NewChatMessage) -> bool:
     """Write the message and what it changes; False (and nothing written) when a message with
     the same channel and external id is already stored."""
-    execute = await _driver(session)
     params = (
         new.message_id,
         new.ticket_id,
@@ -131,5 +149,5 @@ async def insert_message(session: AsyncSession, new: NewChatMessage) -> bool:
         new.request_id,
         orjson.dumps(new.audit).decode(),
     )
-    inserted = (await execute(_INSERT, params)).scalar_one()
+    inserted = await connection.fetchval(_INSERT, *params)
     return bool(inserted)

@@ -15,10 +15,9 @@ import time
 from typing import Any
 
 import orjson
-from sqlalchemy.exc import IntegrityError
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from kefu.actions.chat import ChatPosted, do_chat_message, do_claim, do_mark_read, lock_chat
+from kefu.actions.chat import do_claim, do_mark_read, lock_chat, post_chat_message
 from kefu.actions.presence import do_heartbeat, do_set_presence
 from kefu.actions.unit_of_work import UnitOfWork
 from kefu.domain import chat_frames as frames
@@ -244,19 +243,10 @@ class ChatConnection:
             raise frames.FrameError(
                 "rate_limited", "too many messages; not stored, send again shortly", frame.cid
             )
-        for attempt in (1, 2):
-            try:
-                async with self.uow() as uow:
-                    result: ChatPosted = await do_chat_message(
-                        uow, frame.conversation, frame.cid, frame.body
-                    )
-                    seq = uow.events[-1].seq if result.posted.created and uow.events else None
-                break
-            except IntegrityError:
-                # The same cid committed concurrently (two tabs, a quick re-send): run it again,
-                # which finds that message and acknowledges it as a duplicate.
-                if attempt == 2:
-                    raise
+        result = await post_chat_message(
+            self.state.deps, self.principal, frame.conversation, frame.cid, frame.body
+        )
+        seq = result.seq
         ticket_id = result.ticket_id
         if ticket_id not in self.convs:
             await self._follow(ticket_id)
