@@ -31,10 +31,10 @@ def postgres_dsn(url: str) -> str | None:
 
 
 async def _keep_session(connection: Any) -> None:
-    """What a connection needs when it goes back to the pool: nothing. Each use is one
-    transaction that ends before release (committed or rolled back), and nothing here changes
-    session state (no SET, LISTEN, advisory locks or cursors), so asyncpg's default reset (a
-    round trip of `RESET ALL`, `UNLISTEN *`…) would buy nothing on every message."""
+    """What a connection needs when it goes back to the pool: nothing. Its users run single
+    statements (each its own transaction) and change no session state (no SET, LISTEN,
+    advisory locks or cursors), so asyncpg's default reset (a round trip of `RESET ALL`,
+    `UNLISTEN *`…) would buy nothing on every message."""
 
 
 class RawPostgres:
@@ -68,11 +68,10 @@ class RawPostgres:
         return self._pool
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Any]:
-        """An asyncpg connection inside a transaction: committed when the block ends, rolled
-        back when it raises."""
+    async def connection(self) -> AsyncIterator[Any]:
+        """An asyncpg connection, with no transaction open: each statement is its own."""
         pool = await self._opened()
-        async with pool.acquire() as connection, connection.transaction():
+        async with pool.acquire() as connection:
             yield connection
 
     async def close(self) -> None:

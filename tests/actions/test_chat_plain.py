@@ -9,6 +9,7 @@ scenario itself.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from typing import Any
 
@@ -169,14 +170,14 @@ async def test_plain_path_writes_what_the_general_path_writes(
     action_deps, bus = deps
     agent = _agent(await support.seed_desk(action_deps, bus))
     writes = 0
-    real_insert = chat_write.insert_message
+    real_insert = chat_write.write_plain
 
-    async def counting(*args: Any) -> bool:
+    async def counting(*args: Any) -> Any:
         nonlocal writes
         writes += 1
         return await real_insert(*args)
 
-    monkeypatch.setattr(chat_write, "insert_message", counting)
+    monkeypatch.setattr(chat_write, "write_plain", counting)
     plain_chat, plain_created = await _scenario(action_deps, agent, "U-plain")
     plain_writes = writes
     plain_events = _published(bus, plain_chat)
@@ -258,3 +259,36 @@ async def _rows_customer(deps: ActionDeps, chat: int) -> int:
         ticket = await session.get(Ticket, chat)
         assert ticket is not None
         return ticket.customer_id
+
+
+async def test_concurrent_writers_keep_ids_and_times_in_seq_order(deps: Deps) -> None:
+    """Two people writing at once: the conversation's order by time (transcripts) and by id
+    is its order by seq (live views), whichever path each message takes."""
+    action_deps, bus = deps
+    agent = _agent(await support.seed_desk(action_deps, bus))
+    chat, _ = await _scenario(action_deps, agent, "U-race")
+    customer = make_principal(
+        PrincipalKind.CUSTOMER, await _rows_customer(action_deps, chat), name="U-race"
+    )
+    sends = [
+        post_chat_message(action_deps, who, chat, f"{tag}{n}", f"{tag} {n}")
+        for n in range(15)
+        for who, tag in ((customer, "c"), (agent, "a"))
+    ]
+    await asyncio.gather(*sends)
+    async with action_deps.sessionmaker() as session:
+        messages = list(
+            (await session.execute(select(Message).where(Message.ticket_id == chat))).scalars()
+        )
+        events = list(
+            (
+                await session.execute(
+                    select(TicketEvent).where(
+                        TicketEvent.ticket_id == chat, TicketEvent.type == "message.created"
+                    )
+                )
+            ).scalars()
+        )
+    by_seq = [e.payload["message"]["id"] for e in sorted(events, key=lambda e: e.seq)]
+    assert [m.id for m in sorted(messages, key=lambda m: (m.created_at, m.id))] == by_seq
+    assert [m.id for m in sorted(messages, key=lambda m: m.id)] == by_seq

@@ -1,153 +1,206 @@
-"""The PostgreSQL write path for a plain live-chat message: two statements in one transaction.
+"""The PostgreSQL write path for a plain live-chat message: one statement, one round trip.
 
 A chat message in an open conversation is the hottest write kefu has (a market crash brings
-thousands of them a second), and the general path (ORM unit of work: look up the client id, lock
-the ticket, insert, flush the ticket, insert audit rows, insert the event) costs eight round
-trips and a few milliseconds of CPU. This path, used by `kefu.actions.chat` only on PostgreSQL
-and only for the plain case, writes exactly the same rows with:
+hundreds of them a second to each app process). The general path (ORM unit of work: look up
+the client id, lock the ticket, insert, flush the ticket, insert audit rows, insert the event)
+costs eight round trips and a few milliseconds of CPU. This path, used by
+`kefu.actions.chat_plain` only on PostgreSQL and only for the plain case, writes exactly the
+same rows with a single statement of data-modifying CTEs, so it needs neither BEGIN nor COMMIT
+(a statement is its own transaction):
 
-1. `lock_conversation`: the ticket row, locked (`FOR UPDATE`), with a message id drawn from the
-   messages' sequence while the lock is held (so message ids follow the conversation's `seq`).
-2. `insert_message`: one statement whose data-modifying CTEs insert the message (skipping a
-   duplicate client id with `ON CONFLICT DO NOTHING`), update the ticket, append the event to the
-   ticket's log and write the audit rows, each only if the message was new.
+- `t` locks the ticket row (`FOR UPDATE`) if the message is plain: the conversation is neither
+  merged nor closed, belongs to the customer who writes, and (for a customer's message) the
+  customer has no restriction on record;
+- `s` reads the clock and draws the message id from the sequence once the lock is held (so
+  message ids and times follow the conversation's `seq`, as on the general path, which reads
+  the time after locking) and works out the ticket's new status with the domain's rule
+  (`kefu.domain.ticket_status.status_after_message`, rendered into a CASE below) and its first
+  response time;
+- `m` inserts the message, skipping a duplicate client id with `ON CONFLICT DO NOTHING`;
+- `p` and `j` build the event's payload text (the message's view is rendered by the caller,
+  which leaves the id, the time, the status and the first response time to fill in; times are
+  rendered as `kefu.store.serialize.iso` renders them);
+- `u`, `e`, `a` update the ticket, append the event to its log and write the audit rows, each
+  only if the message was new.
 
-The lock also reads the customer's restriction row (kefu/actions/restrictions.py), so checking
-the sender costs no extra round trip. Statements run straight on an asyncpg connection
-(kefu/store/raw_pg.py: no ORM flush, no statement compilation, no adapter); the caller owns the
-transaction, so a failure rolls everything back.
+It returns one row when it wrote, none otherwise; the caller then takes the general path, which
+finds a stored duplicate, explains what is wrong, or marks a restricted sender's message.
+Statements run straight on an asyncpg connection (kefu/store/raw_pg.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 import orjson
 
-_LOCK = (
-    "SELECT t.status, t.merged_into_id, t.customer_id, t.channel, t.event_seq,"
-    " t.first_response_at, nextval(pg_get_serial_sequence('messages', 'id')),"
-    " r.level, r.since, r.raised_at, r.last_message_at"
-    " FROM tickets t LEFT JOIN customer_restrictions r ON r.customer_id = t.customer_id"
-    " WHERE t.id = $1 FOR UPDATE OF t"
-)
+from kefu.domain.enums import Direction, TicketStatus
+from kefu.domain.ticket_status import status_after_message
 
-_INSERT = """
-WITH m AS (
+
+def _iso_sql(column: str) -> str:
+    """SQL text rendering a timestamptz as `kefu.store.serialize.iso` does in Python
+    (`datetime.isoformat`, UTC as `Z`, the fraction only when there is one)."""
+    utc = f"({column} AT TIME ZONE 'UTC')"
+    return (
+        f"to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS')"
+        f" || CASE WHEN date_part('microseconds', {utc})::bigint % 1000000 = 0 THEN ''"
+        f" ELSE to_char({utc}, '.US') END || 'Z'"
+    )
+
+
+def _status_case(direction: Direction) -> str:
+    """The domain's status rule for a message in `direction`, as a SQL CASE over t.status."""
+    arms = []
+    for status in TicketStatus:
+        if status == TicketStatus.CLOSED:
+            continue  # `t` never locks a closed conversation
+        after = status_after_message(status, direction)
+        if after is not None:
+            arms.append(f"WHEN '{status.value}' THEN '{after.value}'")
+    return f"CASE t.status {' '.join(arms)} ELSE t.status END" if arms else "t.status"
+
+
+@cache
+def statement(direction: Direction) -> str:
+    """The statement for a message in `direction` (inbound: a customer's; outbound: staff's)."""
+    inbound = direction == Direction.INBOUND
+    sender_free = (
+        " AND NOT EXISTS (SELECT 1 FROM customer_restrictions r"
+        " WHERE r.customer_id = tickets.customer_id AND r.level <> 'none')"
+        if inbound
+        else ""
+    )
+    # Staff replying to a ticket with no first response yet are its first response.
+    first_response = "t.first_response_at" if inbound else "COALESCE(t.first_response_at, x.ts)"
+    return f"""
+WITH t AS MATERIALIZED (
+    SELECT id, status, event_seq, first_response_at FROM tickets
+    WHERE id = $1 AND merged_into_id IS NULL AND status <> 'closed'
+      AND ($2::bigint IS NULL OR customer_id = $2){sender_free}
+    FOR UPDATE
+), s AS MATERIALIZED (
+    SELECT t.id, t.status, t.event_seq + 1 AS seq, x.ts,
+           nextval(pg_get_serial_sequence('messages', 'id')) AS message_id,
+           {_status_case(direction)} AS new_status,
+           {first_response} AS first_response_at
+    FROM t, LATERAL (SELECT clock_timestamp() AS ts) x
+), m AS (
     INSERT INTO messages (id, ticket_id, direction, author_kind, author_id, body, html, channel,
                           external_id, created_at, enriched_at)
-    VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8, $9, $10)
+    SELECT s.message_id, s.id, $3, $4, $5, $6, NULL, $7, $8, s.ts,
+           CASE WHEN $9::boolean THEN s.ts END
+    FROM s
     ON CONFLICT ON CONSTRAINT uq_messages_channel_external_id DO NOTHING
-    RETURNING id
-), t AS (
-    UPDATE tickets SET status = $11, updated_at = $9, first_response_at = $12, event_seq = $13
-    WHERE id = $2 AND EXISTS (SELECT 1 FROM m)
+    RETURNING id, direction, channel, enriched_at
+), p AS MATERIALIZED (
+    SELECT s.*, m.direction, m.channel, m.enriched_at, {_iso_sql("s.ts")} AS at,
+           CASE WHEN s.first_response_at IS NULL THEN 'null'
+                ELSE '"' || {_iso_sql("s.first_response_at")} || '"' END AS first_response_json
+    FROM s JOIN m ON m.id = s.message_id
+), j AS MATERIALIZED (
+    SELECT p.*,
+           '{{"message":{{"id":' || p.message_id || ',"created_at":"' || p.at || '",'
+           || substr($10::text, 2)
+           || ',"ticket":{{"status":"' || p.new_status || '","updated_at":"' || p.at
+           || '","first_response_at":' || p.first_response_json || '}}}}' AS payload
+    FROM p
+), u AS (
+    UPDATE tickets SET status = j.new_status, updated_at = j.ts,
+                       first_response_at = j.first_response_at, event_seq = j.seq
+    FROM j WHERE tickets.id = j.id
 ), e AS (
     INSERT INTO ticket_events (ticket_id, seq, type, payload, public, created_at)
-    SELECT $2, $13, 'message.created', $14::json, TRUE, $9 FROM m
+    SELECT j.id, j.seq, 'message.created', j.payload::json, TRUE, j.ts FROM j
 ), a AS (
     INSERT INTO audit_log (at, actor_kind, actor_id, action, entity, entity_id, before, after,
                            request_id)
-    SELECT $9, $15, $16, r.action, r.entity, r.entity_id, r.before, r.after, $17
-    FROM m, json_to_recordset($18::json)
-         AS r(action text, entity text, entity_id bigint, before json, after json)
+    SELECT j.ts, $11, $12, x.action, x.entity, x.entity_id, x.before, x.after, $13
+    FROM j, LATERAL (
+        SELECT 1 AS n, 'ticket.status' AS action, 'ticket' AS entity, j.id AS entity_id,
+               json_build_object('status', j.status) AS before,
+               json_build_object('status', j.new_status, 'cause', 'message ' || j.message_id)
+                   AS after
+        WHERE j.new_status <> j.status
+        UNION ALL
+        SELECT 2, 'message.create', 'message', j.message_id, NULL,
+               json_build_object('ticket_id', j.id, 'direction', j.direction, 'channel', j.channel)
+        ORDER BY 1
+    ) x
 )
-SELECT count(*) FROM m
+SELECT j.id, j.seq, j.message_id, j.status, j.new_status, j.ts, j.first_response_at,
+       j.enriched_at, j.payload
+FROM j
 """
 
 
 @dataclass(frozen=True)
-class LockedConversation:
-    """The ticket row as locked, and the id the new message will get."""
-
-    id: int
-    status: str
-    merged_into_id: int | None
-    customer_id: int
-    channel: str
-    event_seq: int
-    first_response_at: datetime | None
-    message_id: int
-    restriction: SenderRow | None  # the customer's restriction row, if they have one
-
-
-@dataclass(frozen=True)
-class SenderRow:
-    """The columns of `customer_restrictions` the restriction policy reads."""
-
-    level: str
-    since: datetime
-    raised_at: datetime | None
-    last_message_at: datetime | None
-
-
-@dataclass(frozen=True)
 class NewChatMessage:
-    """Every row the message writes, with values computed by the action."""
+    """What the caller knows before writing: everything but the id, seq and status."""
 
-    message_id: int
     ticket_id: int
-    direction: str
+    customer_id: int | None  # a customer writing: the conversation must be theirs
+    direction: Direction
     author_kind: str
     author_id: int | None
     body: str
     channel: str
     external_id: str
-    created_at: datetime
-    enriched_at: datetime | None
-    status: str
-    first_response_at: datetime | None
-    seq: int
-    event_payload: dict[str, Any]
+    mark_enriched: bool  # stored as enriched already (no enricher wants it)
+    message_view: dict[str, Any]  # the message's view, without its id and time
     actor_kind: str
     actor_id: int | None
     request_id: str | None
-    audit: list[dict[str, Any]]  # action, entity, entity_id, before, after
 
 
-async def lock_conversation(connection: Any, ticket_id: int) -> LockedConversation | None:
-    """The ticket, row-locked until the transaction ends; None when there is no such ticket."""
-    row = await connection.fetchrow(_LOCK, ticket_id)
-    if row is None:
-        return None
-    sender = None if row[7] is None else SenderRow(*row[7:11])
-    return LockedConversation(
-        id=ticket_id,
-        status=row[0],
-        merged_into_id=row[1],
-        customer_id=row[2],
-        channel=row[3],
-        event_seq=row[4],
-        first_response_at=row[5],
-        message_id=row[6],
-        restriction=sender,
-    )
+@dataclass(frozen=True)
+class WrittenChatMessage:
+    ticket_id: int
+    seq: int
+    message_id: int
+    status_before: str
+    status: str
+    created_at: datetime
+    first_response_at: datetime | None
+    enriched_at: datetime | None
+    payload: dict[str, Any]  # the event's payload, as stored
 
 
-async def insert_message(connection: Any, new: NewChatMessage) -> bool:
-    """Write the message and what it changes; False (and nothing written) when a message with
-    the same channel and external id is already stored."""
-    params = (
-        new.message_id,
+async def write_plain(connection: Any, new: NewChatMessage) -> WrittenChatMessage | None:
+    """Write the message and what it changes, in one statement; None (nothing written) when it
+    is not plain or a message with the same channel and external id is already stored."""
+    view = orjson.dumps(new.message_view).decode()
+    if not view.startswith("{") or view == "{}":
+        raise ValueError("the message view must be a non-empty JSON object")
+    row = await connection.fetchrow(
+        statement(new.direction),
         new.ticket_id,
-        new.direction,
+        new.customer_id,
+        new.direction.value,
         new.author_kind,
         new.author_id,
         new.body,
         new.channel,
         new.external_id,
-        new.created_at,
-        new.enriched_at,
-        new.status,
-        new.first_response_at,
-        new.seq,
-        orjson.dumps(new.event_payload).decode(),
+        new.mark_enriched,
+        view,
         new.actor_kind,
         new.actor_id,
         new.request_id,
-        orjson.dumps(new.audit).decode(),
     )
-    inserted = await connection.fetchval(_INSERT, *params)
-    return bool(inserted)
+    if row is None:
+        return None
+    return WrittenChatMessage(
+        ticket_id=row[0],
+        seq=row[1],
+        message_id=row[2],
+        status_before=row[3],
+        status=row[4],
+        created_at=row[5],
+        first_response_at=row[6],
+        enriched_at=row[7],
+        payload=orjson.loads(row[8]),
+    )
