@@ -28,7 +28,7 @@ import numpy as np
 
 from kefu.wfm.erlang import erlang_a_metrics, staff_erlang_c
 from kefu.wfm.forecast.backtest import backtest, mape
-from kefu.wfm.forecast.daily_profile import KefuDefault
+from kefu.wfm.forecast.default import KefuDefault
 from kefu.wfm.forecast.history import History, load_history
 from kefu.wfm.forecast.registry import METHODS, method
 from kefu.wfm.simulation import Fifo, Scenario, pools, simulate
