@@ -28,7 +28,7 @@ import numpy as np
 
 from kefu.wfm.erlang import erlang_a_metrics, staff_erlang_c
 from kefu.wfm.forecast.backtest import backtest, mape
-from kefu.wfm.forecast.daily_profile import KefuDefault
+from kefu.wfm.forecast.default import KefuDefault
 from kefu.wfm.forecast.history import History, load_history
 from kefu.wfm.forecast.registry import METHODS, method
 from kefu.wfm.simulation import Fifo, Scenario, pools, simulate
@@ -47,8 +47,8 @@ def poisson_floor(actuals: np.ndarray) -> float:
 def thick_intervals(history: History) -> np.ndarray:
     """Intervals holding at least a quarter of the median interval's mean count.
 
-    On the bank data the last one (21:00) holds only the 21:00 and 21:05 readings; its MAPE
-    is reported with and without such thin intervals.
+    On the bank data the last one (21:00) holds only the 21:00 reading (the day's readings end
+    there); MAPE is reported with and without such thin intervals.
     """
     means = history.counts.mean(axis=0)
     return np.asarray(means >= 0.25 * np.median(means))

@@ -13,7 +13,7 @@ import typer
 from kefu.cli.wfm import AsJson, fail, wfm_app
 from kefu.wfm.forecast.adjust import apply_events, read_events, reforecast_day
 from kefu.wfm.forecast.backtest import backtest as run_backtest
-from kefu.wfm.forecast.daily_profile import KefuDefault
+from kefu.wfm.forecast.default import KefuDefault
 from kefu.wfm.forecast.history import (
     History,
     HistoryError,

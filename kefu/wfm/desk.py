@@ -11,7 +11,7 @@ import numpy as np
 
 from kefu.wfm.charts import forecast_chart, staffing_chart
 from kefu.wfm.forecast.backtest import day_ahead
-from kefu.wfm.forecast.daily_profile import KefuDefault
+from kefu.wfm.forecast.default import KefuDefault
 from kefu.wfm.forecast.history import History, HistoryError
 from kefu.wfm.requirements import ServiceTarget, required_agents
 from kefu.wfm.shifts import ShiftType, plan_shifts

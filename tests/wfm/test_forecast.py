@@ -9,7 +9,9 @@ import pytest
 
 from kefu.wfm.forecast.backtest import backtest, day_ahead, mape
 from kefu.wfm.forecast.calendar import calendar_features, feature_names
-from kefu.wfm.forecast.daily_profile import DailyProfile, DailyProfileBlend, KefuDefault
+from kefu.wfm.forecast.daily_profile import DailyProfile, DailyProfileBlend
+from kefu.wfm.forecast.default import KefuDefault
+from kefu.wfm.forecast.feedback import RecentErrorFeedback
 from kefu.wfm.forecast.history import History, HistoryError, from_points
 from kefu.wfm.forecast.methods import SameWeekdayLastWeek, WeekdayMean
 from kefu.wfm.forecast.registry import method
@@ -87,7 +89,8 @@ def test_default_beats_the_baselines_in_backtest(history: History) -> None:
 def test_default_falls_back_on_short_history(history: History) -> None:
     short = history.head(12)
     assert isinstance(KefuDefault().choose(short), WeekdayMean)
-    assert isinstance(KefuDefault().choose(history), DailyProfileBlend | WeekdayMean)
+    chosen = KefuDefault().choose(history)
+    assert isinstance(chosen, RecentErrorFeedback | DailyProfileBlend | WeekdayMean)
 
 
 def test_day_ahead_sees_only_the_past(history: History) -> None:

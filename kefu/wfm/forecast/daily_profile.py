@@ -1,4 +1,4 @@
-"""kefu's default forecaster: the day's total times the day's intraday profile.
+"""The profile model behind kefu's default forecaster: the day's total times its intraday profile.
 
 The day's total is a recent level times calendar effects. The level is the median of the last
 ``level_days`` totals with the calendar effects divided out; the effects (weekday, first day
@@ -7,9 +7,9 @@ regression of log total over log level, recent days weighing more. Missing days 
 not rows, so holidays and gaps do not break anything. The profile (each interval's share of the
 day) is the mean over the last ``profile_days`` days of the same weekday.
 
-Which level and profile windows work best depends on the series, so :class:`KefuDefault`
-chooses among a few settings, and the weekday-mean baseline, by backtest on the history it is
-given (each of the last days forecast from the days before it) and uses the winner.
+:class:`DailyProfileBlend` averages a few level and profile windows; kefu's default
+(kefu/wfm/forecast/default.py) corrects it by its latest errors and chooses the calendar ridge
+by backtest on the history it is given.
 """
 
 from __future__ import annotations
@@ -21,12 +21,8 @@ from datetime import date
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from kefu.wfm.forecast.backtest import mape_of
 from kefu.wfm.forecast.calendar import calendar_features
 from kefu.wfm.forecast.history import History
-from kefu.wfm.forecast.methods import Forecaster, WeekdayMean
-
-RIDGES = (0.1, 0.3, 1.0)  # how hard the calendar flags (not weekdays) shrink towards no effect
 
 
 @dataclass(frozen=True)
@@ -122,33 +118,15 @@ class DailyProfileBlend:
         return max(m.min_days() for m in self.members)
 
     def forecast(self, history: History, days: Sequence[date]) -> np.ndarray:
-        return np.asarray(np.mean([m.forecast(history, days) for m in self.members], axis=0))
-
-
-@dataclass(frozen=True)
-class KefuDefault:
-    """Chooses, by backtest on the history alone, a profile blend or the weekday mean.
-
-    The options are the blends at each calendar ridge in :data:`RIDGES` (how much evidence a
-    month-start or closure effect needs) and the weekday-mean baseline; ``selection_days`` is
-    how many of the latest days of the history they are scored on. Choosing among the single
-    window settings was tried and chose worse on held-out days: a blend is steadier.
-    """
-
-    selection_days: int = 20
-    name: str = "kefu_default"
-
-    def options(self) -> list[Forecaster]:
-        return [*(DailyProfileBlend(candidates(r)) for r in RIDGES), WeekdayMean()]
-
-    def choose(self, history: History) -> Forecaster:
-        fallback = WeekdayMean()
-        test_days = min(self.selection_days, history.days // 3)
-        if test_days < 3 or DailyProfileBlend().min_days() > history.days - test_days:
-            return fallback
-        options = self.options()
-        scores = [mape_of(option, history, test_days) for option in options]
-        return options[int(np.argmin(scores))]
-
-    def forecast(self, history: History, days: Sequence[date]) -> np.ndarray:
-        return self.choose(history).forecast(history, days)
+        # Members sharing a level (or profile) setting share its totals (or profiles).
+        totals: dict[tuple[int, float, float], np.ndarray] = {}
+        profiles: dict[int, np.ndarray] = {}
+        rows = []
+        for m in self.members:
+            level = (m.level_days, m.halflife_days, m.ridge)
+            if level not in totals:
+                totals[level] = m.forecast_totals(history, days)
+            if m.profile_days not in profiles:
+                profiles[m.profile_days] = np.stack([m.profile(history, d.weekday()) for d in days])
+            rows.append(totals[level][:, None] * profiles[m.profile_days])
+        return np.asarray(np.mean(rows, axis=0))

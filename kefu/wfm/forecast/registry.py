@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kefu.wfm.forecast.daily_profile import DailyProfileBlend, KefuDefault
+from kefu.wfm.forecast.daily_profile import DailyProfileBlend
+from kefu.wfm.forecast.default import KefuDefault
+from kefu.wfm.forecast.feedback import RecentErrorFeedback
 from kefu.wfm.forecast.history import HistoryError
 from kefu.wfm.forecast.library import AutoEts, Mstl
 from kefu.wfm.forecast.methods import Forecaster, SameWeekdayLastWeek, WeekdayMean
@@ -17,6 +19,7 @@ METHODS: dict[str, Callable[[], Forecaster]] = {
     "statsforecast_mstl": Mstl,
     "statsforecast_autoets": AutoEts,
     "daily_profile_blend": DailyProfileBlend,
+    "daily_profile_feedback": RecentErrorFeedback,
     DEFAULT: KefuDefault,
 }
 
