@@ -175,7 +175,7 @@ def run_setup(setup: str, options: Options) -> Result:
                 worker_log = stack.enter_context(open(target.work_dir / "enrich.log", "wb"))
                 kefu = str(Path(sys.executable).parent / "kefu")
                 worker = subprocess.Popen(
-                    ["nice", "-n", "10", kefu, "enrich"],
+                    ["nice", "-n", "19", kefu, "enrich"],
                     env=env,
                     stdout=worker_log,
                     stderr=subprocess.STDOUT,
@@ -301,7 +301,7 @@ def parse_args(argv: list[str] | None) -> Options:
         choices=("server", "worker"),
         default=None,
         help="where inbound messages are enriched (language, intent, duplicates, tone): in the "
-        "app processes, or by a `nice -n 10 kefu enrich` worker with KEFU_ENRICH_IN_SERVER=false "
+        "app processes, or by a `nice -n 19 kefu enrich` worker with KEFU_ENRICH_IN_SERVER=false "
         "(default: server for (a), worker for (b), as deployed)",
     )
     parser.add_argument(

@@ -316,7 +316,7 @@ def render(results: list[Result], heading: str) -> str:
         lines.append(
             "  enrichment: "
             + (
-                "by a `nice -n 10 kefu enrich` worker (KEFU_ENRICH_IN_SERVER=false; its CPU is in"
+                "by a `nice -n 19 kefu enrich` worker (KEFU_ENRICH_IN_SERVER=false; its CPU is in"
                 " 'rest of machine')"
                 if r.enrichment == "worker"
                 else "in the app processes (KEFU_ENRICH_IN_SERVER=true)"

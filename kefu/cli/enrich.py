@@ -41,7 +41,7 @@ def enrich(
     """Enrich pending inbound messages, as a long-running worker (or `--once`).
 
     Run it beside app processes started with KEFU_ENRICH_IN_SERVER=false, on the same host at a
-    lower priority (`nice -n 10 kefu enrich`) or on other hosts: model inference then never
+    lower priority (`nice -n 19 kefu enrich`) or on other hosts: model inference then never
     competes with live chat for the app processes' CPU. Enriching a message twice changes
     nothing, so several workers may run; they may repeat each other's work.
     """
