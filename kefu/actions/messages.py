@@ -10,11 +10,13 @@ from sqlalchemy.exc import IntegrityError
 from kefu.actions.restrictions import check_sender, mark_message
 from kefu.actions.screening import record_screening
 from kefu.actions.unit_of_work import UnitOfWork
+from kefu.domain.customer_notices import verdict_notice
 from kefu.domain.enums import Direction, TicketStatus
 from kefu.domain.errors import Conflict, InvalidInput, PermissionDenied
 from kefu.domain.html import sanitize_html
 from kefu.domain.permissions import Perm
 from kefu.domain.restriction_policy import Verdict
+from kefu.domain.secret_warnings import language_of
 from kefu.domain.ticket_number import format_number
 from kefu.domain.ticket_status import status_after_message
 from kefu.events.bus import DESK_STREAM
@@ -46,6 +48,7 @@ class PostedMessage:
     # Set when the sender is restricted (slow mode, muted, blocked): the message is stored and
     # marked, and the sender is told when they can write freely again.
     restriction: Verdict | None = None
+    language: str = "en"  # the customer's, for what they are told
 
     def view(self) -> dict[str, Any]:
         return message_view(self.message, self.attachments)
@@ -59,7 +62,7 @@ class PostedMessage:
             "outcome": r.outcome,
             "level": r.level.label,
             "retry_at": iso(r.retry_at),
-            "detail": r.detail,
+            "detail": verdict_notice(r, self.language),
         }
 
 
@@ -217,7 +220,13 @@ async def do_add_message(
     )
     if pending:
         uow.to_enrich.append(msg.id)
-    posted = PostedMessage(msg, attachments, created=True, restriction=verdict)
+    posted = PostedMessage(
+        msg,
+        attachments,
+        created=True,
+        restriction=verdict,
+        language=language_of((ticket.language,), msg.body) if verdict else "en",
+    )
     # What the message changed on the ticket travels with it, so live views stay exact.
     ticket_changes = {
         "status": ticket.status,

@@ -17,6 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from kefu.actions.unit_of_work import UnitOfWork
+from kefu.domain.customer_notices import restriction_raised
 from kefu.domain.errors import InvalidInput, PermissionDenied
 from kefu.domain.permissions import Perm
 from kefu.domain.restriction_policy import (
@@ -27,8 +28,8 @@ from kefu.domain.restriction_policy import (
     current,
     lift,
     on_violation,
-    warning_text,
 )
+from kefu.domain.secret_warnings import language_of
 from kefu.events.bus import DESK_STREAM, Event, customer_stream
 from kefu.store.models import CustomerRestriction, MessageMark, Ticket
 from kefu.store.serialize import iso
@@ -147,7 +148,7 @@ async def do_record_violation(
             {
                 "kind": "restriction",
                 "level": after.level.label,
-                "text": warning_text(after.level),
+                "text": restriction_raised(after.level, language_of((ticket.language,), "")),
                 "retry_at": view["retry_at"],
             },
             also=(customer_stream(ticket.customer_id),),

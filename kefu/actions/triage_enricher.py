@@ -30,8 +30,10 @@ from kefu.actions.restrictions import do_record_violation, mark_message
 from kefu.actions.tickets import do_merge, do_set_tags, do_update_ticket, resolve_merged
 from kefu.actions.unit_of_work import ActionDeps, UnitOfWork
 from kefu.domain import triage_thresholds as th
+from kefu.domain.customer_notices import duplicate_notice
 from kefu.domain.enums import Priority
 from kefu.domain.permissions import SYSTEM
+from kefu.domain.secret_warnings import language_of
 from kefu.domain.ticket_number import format_number
 from kefu.events.bus import customer_stream
 from kefu.store.models import Message, MessageMark, Ticket, TicketEmbedding
@@ -151,10 +153,8 @@ async def detect_duplicate(deps: ActionDeps, item: _Item, text: str, vector: Vec
         if not joinable or target is None or match is None:
             return False
         await do_merge(uow, source, target, reason="duplicate", similarity=match.similarity)
-        text_out = (
-            f"Your message was added to your open request {format_number(target.id)}: "
-            f"we will answer you there."
-        )
+        language = language_of((source.language, target.language), item.body)
+        text_out = duplicate_notice(format_number(target.id), language)
         notice = {"kind": "duplicate", "into": format_number(target.id), "text": text_out}
         also = (customer_stream(source.customer_id),)
         uow.ticket_event(source, "notice", notice, also=also)

@@ -148,13 +148,3 @@ def check(r: Restriction, now: datetime, cfg: PolicyConfig = DEFAULT) -> Verdict
                 f"message was saved; please wait before writing again.",
             )
     return Verdict("ok", r.level)
-
-
-def warning_text(level: Level) -> str:
-    """What the customer is told when their level rises."""
-    return {
-        Level.WARNING: "Please keep the conversation respectful and avoid repeating messages.",
-        Level.SLOW: "Slow mode is on: please send one message at a time.",
-        Level.MUTED: "You are temporarily muted because of repeated abuse or flooding.",
-        Level.BLOCKED: "Your messages are on hold until a supervisor reviews this conversation.",
-    }.get(level, "")
