@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from kefu.actions.inbound import EnricherFactory
 from kefu.actions.unit_of_work import ActionDeps, UnitOfWork
+from kefu.domain import enrichment_plan as plan
 from kefu.domain.enums import Direction
 from kefu.domain.errors import InvalidInput, PermissionDenied
 from kefu.domain.intents import INTENTS, OTHER
@@ -28,13 +29,14 @@ from kefu.events.bus import DESK_STREAM
 from kefu.settings import Settings
 from kefu.store.models import Customer, IntentCorrection, Message, Ticket
 from kefu.store.repositories import tickets as repo
+from kefu.store.repositories.conversation import customer_line
 from kefu.store.serialize import ticket_view
 from kefu.triage.intents.examples import Example
 from kefu.triage.intents.service import Classification, IntentService
 from kefu.triage.pipeline import Enricher
 
-MODEL = "model"
-AGENT = "agent"
+MODEL = plan.INTENT_BY_MODEL
+AGENT = plan.INTENT_BY_AGENT
 
 
 @dataclass(frozen=True)
@@ -192,11 +194,21 @@ async def corrections(deps: ActionDeps) -> list[Example]:
 
 
 async def _pending(deps: ActionDeps, message_ids: list[int]) -> list[tuple[int, str, str | None]]:
-    """Inbound messages among `message_ids` not classified yet, with the customer's language
-    (or the ticket's) as the prior."""
+    """Inbound messages among `message_ids` not classified yet and worth classifying (their
+    ticket's intent is not settled and they are among its opening lines:
+    kefu/domain/enrichment_plan.py), with the customer's language (or the ticket's) as the
+    prior. The others are left as they are: their ticket already says what they are about."""
     async with deps.sessionmaker() as session:
         rows = await session.execute(
-            select(Message.id, Message.body, Customer.language, Ticket.language)
+            select(
+                Message.id,
+                Message.body,
+                Customer.language,
+                Ticket.language,
+                Ticket.intent,
+                Ticket.intent_source,
+                customer_line(),
+            )
             .join(Ticket, Ticket.id == Message.ticket_id)
             .join(Customer, Customer.id == Ticket.customer_id)
             .where(
@@ -206,7 +218,11 @@ async def _pending(deps: ActionDeps, message_ids: list[int]) -> list[tuple[int, 
             )
             .order_by(Message.id)
         )
-        return [(mid, body, customer or ticket) for mid, body, customer, ticket in rows]
+        return [
+            (mid, body, customer or language)
+            for mid, body, customer, language, intent, source, line in rows
+            if plan.needs_classifying(plan.TicketIntent(language, intent, source), line)
+        ]
 
 
 def _results(ids: list[int], found: list[Classification]) -> list[MessageClassification]:

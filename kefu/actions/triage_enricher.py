@@ -29,6 +29,7 @@ from kefu.actions.messages import do_add_note
 from kefu.actions.restrictions import do_record_violation, mark_message
 from kefu.actions.tickets import do_merge, do_set_tags, do_update_ticket, resolve_merged
 from kefu.actions.unit_of_work import ActionDeps, UnitOfWork
+from kefu.domain import enrichment_plan as plan
 from kefu.domain import triage_thresholds as th
 from kefu.domain.customer_notices import duplicate_notice
 from kefu.domain.enums import Priority
@@ -39,11 +40,14 @@ from kefu.events.bus import customer_stream
 from kefu.store.models import Message, MessageMark, Ticket, TicketEmbedding
 from kefu.store.repositories import safety as safety_repo
 from kefu.store.repositories import tickets as repo
+from kefu.store.repositories.conversation import customer_line
 from kefu.triage import duplicates, incidents
-from kefu.triage.abuse import AbuseScore, AbuseScorer, Recent, flood_signal
+from kefu.triage.abuse import AbuseScore, Recent, flood_signal
 from kefu.triage.embedding import Vectors, embed_queries
 from kefu.triage.pipeline import Enricher
-from kefu.triage.sentiment import Sentiment, SentimentScorer
+from kefu.triage.safety_cues import safety_cue
+from kefu.triage.safety_scoring import SafetyScoring
+from kefu.triage.sentiment import Sentiment
 
 Embed = Callable[[Sequence[str]], Vectors]
 
@@ -57,19 +61,20 @@ class _Item:
     created_at: datetime
     opens_ticket: bool  # the ticket's first message, and the ticket is not embedded yet
     subject: str
+    line: int = 1  # its place among the ticket's customer messages (1 = the first)
 
 
 async def _load(deps: ActionDeps, ids: list[int]) -> list[_Item]:
     async with deps.sessionmaker() as session:
         rows = (
             await session.execute(
-                select(Message, Ticket)
+                select(Message, Ticket, customer_line())
                 .join(Ticket, Ticket.id == Message.ticket_id)
                 .where(Message.id.in_(ids), Message.direction == "inbound")
                 .order_by(Message.id)
             )
         ).all()
-        ticket_ids = list({t.id for _, t in rows})
+        ticket_ids = list({t.id for _, t, _ in rows})
         first = dict(
             (
                 await session.execute(
@@ -95,10 +100,11 @@ async def _load(deps: ActionDeps, ids: list[int]) -> list[_Item]:
             t.customer_id,
             m.body,
             m.created_at,
-            first.get(t.id) == m.id and t.id not in embedded,
+            plan.may_duplicate(first.get(t.id) == m.id, t.id in embedded),
             t.subject,
+            line,
         )
-        for m, t in rows
+        for m, t, line in rows
         if m.body.strip()
     ]
 
@@ -254,22 +260,10 @@ async def _tone(uow: UnitOfWork, item: _Item, sentiment: Sentiment) -> None:
 
 def triage_enricher(deps: ActionDeps, embed: Embed = embed_queries) -> Enricher:
     """The enricher for a process (registered in kefu/actions/inbound.py)."""
-    abuse_scorer = AbuseScorer(embed)
-    sentiment_scorer = SentimentScorer(embed)
+    scoring = SafetyScoring(embed)
     # One batch at a time per process: triage uses at most one core, and a burst of messages
     # waits here (each stays pending in the database) instead of crowding out delivery.
     one_at_a_time = asyncio.Semaphore(1)
-
-    def _score(
-        items: list[_Item], ticket_texts: list[str]
-    ) -> tuple[Vectors, list[AbuseScore], list[Sentiment]]:
-        bodies = [i.body for i in items]
-        unique = list(dict.fromkeys(bodies + ticket_texts))  # a ticket's text is often its body
-        embedded = embed(unique)
-        rows = {text: n for n, text in enumerate(unique)}
-        vectors = embedded[[rows[t] for t in bodies + ticket_texts]]
-        head = vectors[: len(items)]
-        return vectors, abuse_scorer.score(bodies, head), sentiment_scorer.score(bodies, head)
 
     async def enrich(message_ids: list[int]) -> None:
         async with one_at_a_time:
@@ -281,12 +275,14 @@ def triage_enricher(deps: ActionDeps, embed: Embed = embed_queries) -> Enricher:
             return
         opening = [i for i in items if i.opens_ticket]
         texts = [duplicates.ticket_text(i.subject, i.body) for i in opening]
-        vectors, abuse, tone = await deps.pipeline.run_blocking(_score, items, texts)
-        for offset, (item, text) in enumerate(zip(opening, texts, strict=True)):
-            vector = vectors[len(items) + offset]
+        use_model = [plan.needs_safety_model(i.line, safety_cue(i.body) is not None) for i in items]
+        scores = await deps.pipeline.run_blocking(
+            scoring, [i.body for i in items], use_model, texts
+        )
+        for item, text, vector in zip(opening, texts, scores.ticket_vectors, strict=True):
             if not await detect_duplicate(deps, item, text, vector):
                 await place_in_incident(deps, item, vector)
-        for item, abuse_score, sentiment in zip(items, abuse, tone, strict=True):
+        for item, abuse_score, sentiment in zip(items, scores.abuse, scores.tone, strict=True):
             await judge(deps, item, abuse_score, sentiment)
 
     return enrich

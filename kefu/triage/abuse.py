@@ -197,28 +197,30 @@ class AbuseScorer:
     def score(self, texts: Sequence[str], vectors: Vectors) -> list[AbuseScore]:
         abusive, legit = self._examples()
         margins = (vectors @ abusive.T).max(axis=1) - (vectors @ legit.T).max(axis=1)
-        out = []
-        for text, margin in zip(texts, margins, strict=True):
-            insults, weak, threats = lexicon_hits(normalise(text))
-            if margin > 0:
-                insults += weak
-            # A margin of +0.05 over the nearest legitimate example reads as abuse.
-            embedded = float(np.clip(0.5 + (margin - 0.02) * 10, 0.0, 1.0))
-            lexical = 0.0
-            if insults:
-                lexical = min(1.0, 0.6 + 0.15 * (len(insults) - 1))
-            if threats:
-                lexical = 1.0
-            score = max(lexical, embedded) if lexical else embedded * 0.8
-            out.append(
-                AbuseScore(
-                    score=round(score, 4),
-                    severe=bool(threats) or (score >= th.ABUSE_SEVERE and len(insults) >= 2),
-                    cues=tuple(insults + threats),
-                    similarity=round(float(margin), 4),
-                )
-            )
-        return out
+        return [judge_abuse(text, float(m)) for text, m in zip(texts, margins, strict=True)]
+
+
+def judge_abuse(text: str, margin: float | None) -> AbuseScore:
+    """One message's score from the lexicons and, when the model read it, its margin (the
+    nearest abusive example's similarity minus the nearest legitimate one's). Without a margin
+    only the lexicons speak: weak insults need the model's context, so they do not count."""
+    insults, weak, threats = lexicon_hits(normalise(text))
+    if margin is not None and margin > 0:
+        insults += weak
+    # A margin of +0.05 over the nearest legitimate example reads as abuse.
+    embedded = 0.0 if margin is None else float(np.clip(0.5 + (margin - 0.02) * 10, 0.0, 1.0))
+    lexical = 0.0
+    if insults:
+        lexical = min(1.0, 0.6 + 0.15 * (len(insults) - 1))
+    if threats:
+        lexical = 1.0
+    score = max(lexical, embedded) if lexical else embedded * 0.8
+    return AbuseScore(
+        score=round(score, 4),
+        severe=bool(threats) or (score >= th.ABUSE_SEVERE and len(insults) >= 2),
+        cues=tuple(insults + threats),
+        similarity=round(margin or 0.0, 4),
+    )
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from kefu.triage.safety_examples import ANGRY, DISTRESSED, NEUTRAL
 
 LABELS = ("distressed", "angry", "neutral")
 
-_CUES: dict[str, tuple[str, ...]] = {
+CUES: dict[str, tuple[str, ...]] = {
     "distressed": (
         "help me",
         "please help",
@@ -139,21 +139,27 @@ class SentimentScorer:
 
     def score(self, texts: Sequence[str], vectors: Vectors) -> list[Sentiment]:
         nearest = np.stack([(vectors @ ex.T).max(axis=1) for ex in self._vectors()], axis=1)
-        out = []
-        for text, sims in zip(texts, nearest, strict=True):
-            lowered = normalise(text)
-            margin = sims - sims[2]  # over the nearest calm example
-            scores: dict[str, float] = {}
-            for i, label in enumerate(LABELS[:2]):
-                cue = 0.25 if any(c in lowered for c in _CUES[label]) else 0.0
-                shout = 0.2 * _shouting(text) if label == "angry" else 0.0
-                scores[label] = round(
-                    float(np.clip(0.5 + (margin[i] - 0.01) * 8 + cue + shout, 0, 1)), 4
-                )
-            label = max(scores, key=lambda k: scores[k])
-            cued = any(c in lowered for name in LABELS[:2] for c in _CUES[name])
-            if scores[label] < th.SENTIMENT_SCORE or (_too_short(text) and not cued):
-                label = "neutral"  # a few characters ("ok", "c13") carry no tone of their own
-            scores["neutral"] = round(1.0 - max(scores.values()), 4)
-            out.append(Sentiment(label, scores[label], scores))
-        return out
+        margins = nearest[:, :2] - nearest[:, 2:]  # over the nearest calm example
+        return [
+            judge_tone(text, (float(m[0]), float(m[1])))
+            for text, m in zip(texts, margins, strict=True)
+        ]
+
+
+def judge_tone(text: str, margins: tuple[float, float] | None) -> Sentiment:
+    """One message's tone from its cues and, when the model read it, its margins (distressed,
+    angry) over the nearest calm example. Without the model the margins count as even (0), so
+    only cue words and shouting can lift a label."""
+    lowered = normalise(text)
+    margin = margins or (0.0, 0.0)
+    scores: dict[str, float] = {}
+    for i, label in enumerate(LABELS[:2]):
+        cue = 0.25 if any(c in lowered for c in CUES[label]) else 0.0
+        shout = 0.2 * _shouting(text) if label == "angry" else 0.0
+        scores[label] = round(float(np.clip(0.5 + (margin[i] - 0.01) * 8 + cue + shout, 0, 1)), 4)
+    label = max(scores, key=lambda k: scores[k])
+    cued = any(c in lowered for name in LABELS[:2] for c in CUES[name])
+    if scores[label] < th.SENTIMENT_SCORE or (_too_short(text) and not cued):
+        label = "neutral"  # a few characters ("ok", "c13") carry no tone of their own
+    scores["neutral"] = round(1.0 - max(scores.values()), 4)
+    return Sentiment(label, scores[label], scores)
