@@ -25,6 +25,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 DATA = ROOT / "bench" / "data"
 DEFAULT_PG_URL = "postgresql://127.0.0.1:5432/test"
@@ -118,6 +119,56 @@ def eval_sentiment(path: Path) -> dict[str, Any]:
         "needs_care_precision": round(precision, 3),
         "needs_care_recall": round(recall, 3),
         "label_accuracy": round(exact / len(items), 3),
+    }
+
+
+def eval_later_lines(data: Path) -> dict[str, Any]:
+    """The labelled sets scored as later lines of a conversation: the model reads a message only
+    when a cheap cue fires (kefu/triage/safety_cues.py), else the lexicons alone judge it. The cue
+    words were written looking at these sets, so these figures are optimistic; the held-out
+    lines of bench/eval_enrichment.py are the fairer test. Also: the share of ordinary chat lines
+    (bench/corpus.py) that fire a cue, i.e. still cost a model run."""
+    from corpus import chat_lines
+
+    from kefu.triage.embedding import embed_queries
+    from kefu.triage.safety_cues import safety_cue
+    from kefu.triage.safety_scoring import SafetyScoring
+
+    scoring = SafetyScoring(embed_queries)
+    abuse_items = json.loads((data / "abuse_labelled.json").read_text(encoding="utf-8"))
+    tone_items = json.loads((data / "sentiment_labelled.json").read_text(encoding="utf-8"))
+    texts = [t for t, _ in abuse_items["messages"]]
+    cued = [safety_cue(t) is not None for t in texts]
+    abuse = scoring(texts, cued, []).abuse
+    said = [
+        (a.abusive, label) for a, (_, label) in zip(abuse, abuse_items["messages"], strict=True)
+    ]
+    a_precision, a_recall = pr(
+        sum(s and t for s, t in said),
+        sum(s and not t for s, t in said),
+        sum(t and not s for s, t in said),
+    )
+    texts = [t for t, _ in tone_items["messages"]]
+    tone_cued = [safety_cue(t) is not None for t in texts]
+    tone = scoring(texts, tone_cued, []).tone
+    care = [
+        (g.label != "neutral", label != "neutral")
+        for g, (_, label) in zip(tone, tone_items["messages"], strict=True)
+    ]
+    t_precision, t_recall = pr(
+        sum(g and t for g, t in care),
+        sum(g and not t for g, t in care),
+        sum(t and not g for g, t in care),
+    )
+    lines = chat_lines(2000)
+    return {
+        "abuse_precision": round(a_precision, 3),
+        "abuse_recall": round(a_recall, 3),
+        "abuse_cued": f"{sum(cued)}/{len(cued)}",
+        "tone_precision": round(t_precision, 3),
+        "tone_recall": round(t_recall, 3),
+        "tone_cued": f"{sum(tone_cued)}/{len(tone_cued)}",
+        "chat_lines_cued": round(sum(safety_cue(t) is not None for t in lines) / len(lines), 3),
     }
 
 
@@ -252,6 +303,8 @@ def main(argv: list[str] | None = None) -> int:
     abuse = eval_abuse(args.data / "abuse_labelled.json")
     log("sentiment …")
     tone = eval_sentiment(args.data / "sentiment_labelled.json")
+    log("as later lines …")
+    later = eval_later_lines(args.data)
     log(f"enrichment on {args.backend} …")
     if args.backend == "sqlite":
         url = f"sqlite:///{tempfile.mkdtemp(prefix='kefu-triage-db-')}/bench.db"
@@ -260,7 +313,13 @@ def main(argv: list[str] | None = None) -> int:
         url, schema = args.pg_url, PG_SCHEMA
     enrichment = asyncio.run(bench_enrichment(url, schema, args.messages, args.customers))
     enrichment["backend"] = args.backend
-    result = {"duplicates": dup, "abuse": abuse, "sentiment": tone, "enrichment": enrichment}
+    result = {
+        "duplicates": dup,
+        "abuse": abuse,
+        "sentiment": tone,
+        "later_lines": later,
+        "enrichment": enrichment,
+    }
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return 0
@@ -284,6 +343,14 @@ def main(argv: list[str] | None = None) -> int:
         f"\nSentiment ({tone['messages']} messages): distressed-or-angry precision "
         f"{tone['needs_care_precision']:.3f}, recall {tone['needs_care_recall']:.3f}; "
         f"exact label accuracy {tone['label_accuracy']:.3f}"
+    )
+    lt = later
+    print(
+        f"\nAs later lines of a chat (model only on a cue): abuse precision "
+        f"{lt['abuse_precision']:.3f}, recall {lt['abuse_recall']:.3f} (cued {lt['abuse_cued']}); "
+        f"distressed-or-angry precision {lt['tone_precision']:.3f}, recall "
+        f"{lt['tone_recall']:.3f} (cued {lt['tone_cued']}); ordinary chat lines cued "
+        f"{lt['chat_lines_cued']:.3f}"
     )
     e = enrichment
     print(
