@@ -151,6 +151,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     cpu_ms: list[float] = []
     heated_read = heated_total = 0
     heated_ids: list[int] = []
+    run_ids: list[int] = []
     encoded_before = counter.texts
     wall = time.perf_counter()
     for step, (c, n) in enumerate(order):
@@ -175,6 +176,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                     uow, ticket, Direction.INBOUND, MessageInput(body=text, channel="web_chat")
                 )
                 message_id = posted.message.id
+        run_ids.append(message_id)
         before = counter.texts
         c0 = time.process_time()
         await deps.pipeline.enrich([message_id], done)
@@ -184,7 +186,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             heated_ids.append(message_id)
             heated_read += counter.texts > before
     wall = time.perf_counter() - wall
-    marks = await _marks(deps, heated_ids, list(tickets.values()))
+    marks = await _marks(deps, run_ids, heated_ids, list(tickets.values()))
     await engine.dispose()
     lines = len(order)
     return {
@@ -203,7 +205,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-async def _marks(deps: Any, heated: list[int], tickets: list[int]) -> dict[str, int]:
+async def _marks(
+    deps: Any, messages: list[int], heated: list[int], tickets: list[int]
+) -> dict[str, int]:
     """What triage concluded: abuse and tone marks (on all lines and on the heated ones), and
     the tickets that got a tone tag (the priority boost)."""
     from sqlalchemy import select
@@ -211,7 +215,13 @@ async def _marks(deps: Any, heated: list[int], tickets: list[int]) -> dict[str, 
     from kefu.store.models import MessageMark, TicketTag
 
     async with deps.sessionmaker() as session:
-        marks = (await session.execute(select(MessageMark.message_id, MessageMark.kind))).all()
+        marks = (
+            await session.execute(
+                select(MessageMark.message_id, MessageMark.kind).where(
+                    MessageMark.message_id.in_(messages)
+                )
+            )
+        ).all()
         tags = (
             await session.execute(
                 select(TicketTag.ticket_id).where(

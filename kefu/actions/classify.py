@@ -4,7 +4,10 @@ The enricher runs after an inbound message is committed and delivered (kefu/tria
 it reads the messages, classifies them in a worker thread (the model never runs on the event
 loop), then records the result with `do_classify_messages`. A ticket takes the language and
 intent of its messages while it has none, or while its intent came from the model and said
-`other`; an intent an agent set is never overwritten by the model.
+`other`; an intent an agent set is never overwritten by the model. Lines that could not change
+the ticket any more (its intent is settled, or they come after its opening lines) are not
+classified at all (kefu/domain/enrichment_plan.py): they are marked enriched and keep empty
+`language` / `intent` columns; the ticket's stand for the conversation.
 
 `do_correct_intent` records an agent's correction: the ticket's intent changes now, and the
 message text with the right intent joins the training data of the next `kefu intents train`.

@@ -1,7 +1,8 @@
 """The triage enricher: duplicates, incidents, abuse, flooding and sentiment, after commit.
 
-It runs off the delivery path (kefu/triage/pipeline.py): each batch of stored inbound messages
-is embedded once, in a worker thread so the event loop keeps delivering, then
+It runs off the delivery path (kefu/triage/pipeline.py): the messages of a batch that need the
+model (kefu/domain/enrichment_plan.py: a ticket's first line, cued later lines) are embedded
+once, in a worker thread so the event loop keeps delivering, the others judged by cues; then
 
 1. a message that opened a ticket stores the ticket's embedding; when the customer already has
    an open ticket about the same thing, the new ticket is merged into it and the customer is
