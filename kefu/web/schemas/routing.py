@@ -70,7 +70,22 @@ class SlaRuleIn(Body):
     first_response_seconds: float | None = Field(default=None, gt=0, le=10**8)
     next_response_seconds: float | None = Field(default=None, gt=0, le=10**8)
     resolution_seconds: float | None = Field(default=None, gt=0, le=10**8)
-    calendar: str = Field(default="24x7", max_length=64)
+    calendar: str | None = Field(
+        default=None,
+        max_length=64,
+        description="business calendar; none: the ticket's team calendar, else 24x7",
+    )
+
+
+class TeamCalendarIn(Body):
+    calendar: str | None = Field(
+        max_length=64, description="business calendar for the team's SLA clocks; null: none"
+    )
+    languages: list[str] = Field(
+        default_factory=list,
+        max_length=50,
+        description="tickets in these languages that no team owns count in it too",
+    )
 
 
 class SlaRuleOut(Out):
