@@ -9,6 +9,7 @@ from sqlalchemy import delete
 
 from kefu.actions.messages import MessageInput, PostedMessage, do_add_message
 from kefu.actions.unit_of_work import UnitOfWork
+from kefu.actions.wait_estimates import end_wait, waiting_now
 from kefu.domain.enums import Channel, Direction, Priority, TicketStatus
 from kefu.domain.errors import InvalidInput, PermissionDenied
 from kefu.domain.permissions import Perm, has
@@ -48,6 +49,10 @@ async def ticket_changed(
     ticket.updated_at = uow.now()
     uow.audit(action, "ticket", ticket.id, before=before, after=after)
     await uow.session.flush()
+    was_unassigned = before.get("assignee_id", ticket.assignee_id) is None
+    moved = "assignee_id" in before or "status" in before
+    if was_unassigned and moved and not waiting_now(ticket):
+        await end_wait(uow, ticket)  # taken, or solved / closed / merged while waiting
     tags = (await repo.tags_of(uow.session, [ticket.id])).get(ticket.id, [])
     also = [DESK_STREAM, customer_stream(ticket.customer_id)]
     if ticket.assignee_id is not None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from kefu.actions.unit_of_work import ActionDeps
+from kefu.actions.wait_estimates import WaitCalibration
 from kefu.events.bus import EventBus
 from kefu.settings import Settings
 from kefu.web.limits import LocalWindowLimiter, WindowLimiter
@@ -22,3 +23,4 @@ class AppState:
     deps: ActionDeps
     tokens: TokenCache = field(default_factory=TokenCache)
     limiter: WindowLimiter = field(default_factory=LocalWindowLimiter)
+    waits: WaitCalibration = field(default_factory=WaitCalibration)

@@ -95,10 +95,11 @@ async def dispatch_now(state: StateDep, principal: PrincipalDep) -> dict[str, An
     summary="Place in the queue and expected wait (a range) of a waiting ticket",
 )
 async def get_queue_status(
-    number: str, session: SessionDep, principal: PrincipalDep
+    number: str, session: SessionDep, principal: PrincipalDep, state: StateDep
 ) -> dict[str, Any]:
     ticket = await access_ticket(session, number, principal)
-    return await queue_status(session, ticket, datetime.now(UTC))
+    now = datetime.now(UTC)
+    return await queue_status(session, ticket, now, await state.waits.get(session, now))
 
 
 @router.get(
