@@ -59,8 +59,12 @@ async def ticket_changed(
         also.append(agent_stream(ticket.assignee_id))
     if before.get("assignee_id") not in (None, ticket.assignee_id):
         also.append(agent_stream(before["assignee_id"]))
-    if "assignee_id" in before and ticket.channel == Channel.WEB_CHAT.value:
-        also.append(QUEUE_STREAM)  # waiting chats: taken, or back in the queue
+    if (
+        ticket.channel == Channel.WEB_CHAT.value
+        and moved
+        and (was_unassigned or waiting_now(ticket))
+    ):
+        also.append(QUEUE_STREAM)  # waiting chats: taken, ended, or back in the queue
     uow.ticket_event(
         ticket,
         "ticket.updated",

@@ -10,6 +10,7 @@ from kefu.actions.unit_of_work import ActionDeps
 from kefu.actions.wait_estimates import WaitCalibration
 from kefu.events.bus import EventBus
 from kefu.settings import Settings
+from kefu.web.chat.queue_watch import QueueWatch
 from kefu.web.limits import LocalWindowLimiter, WindowLimiter
 from kefu.web.token_cache import TokenCache
 
@@ -24,3 +25,4 @@ class AppState:
     tokens: TokenCache = field(default_factory=TokenCache)
     limiter: WindowLimiter = field(default_factory=LocalWindowLimiter)
     waits: WaitCalibration = field(default_factory=WaitCalibration)
+    queue_watch: QueueWatch | None = None  # live queue positions for this process's customers
