@@ -128,6 +128,9 @@ async def do_sweep_sla(uow: UnitOfWork, now: datetime, limit: int = 5000) -> lis
         if notice.state == "breached" and ticket.escalation_level < MAX_ESCALATION_LEVEL:
             locked = await repo.get_ticket(session, ticket.id, lock=True)
             await do_escalate(
-                uow, locked, f"SLA breached: {METRIC_NAMES[SlaMetric(notice.metric)]}"
+                uow,
+                locked,
+                f"SLA breached: {METRIC_NAMES[SlaMetric(notice.metric)]}",
+                trigger="sla_breach",
             )
     return notices

@@ -202,8 +202,11 @@ async def do_assign(
     return ticket
 
 
-async def do_escalate(uow: UnitOfWork, ticket: Ticket, reason: str) -> Escalation:
-    """Escalate to a supervisor (one level up), with a reason everyone can audit."""
+async def do_escalate(
+    uow: UnitOfWork, ticket: Ticket, reason: str, *, trigger: str | None = None
+) -> Escalation:
+    """Escalate to a supervisor (one level up), with a reason everyone can audit; `trigger`
+    names what escalated it automatically (kefu/actions/escalation.py)."""
     uow.require(Perm.TICKETS_WRITE)
     if uow.actor.is_customer:
         raise PermissionDenied("customers ask for escalation in a message; agents escalate")
@@ -228,6 +231,7 @@ async def do_escalate(uow: UnitOfWork, ticket: Ticket, reason: str) -> Escalatio
         ticket_id=ticket.id,
         level=ticket.escalation_level,
         reason=reason[:2000],
+        trigger=trigger,
         by_kind=uow.actor_kind,
         by_id=uow.actor_id,
     )
@@ -238,7 +242,12 @@ async def do_escalate(uow: UnitOfWork, ticket: Ticket, reason: str) -> Escalatio
         ticket,
         "ticket.escalate",
         before,
-        {"escalation_level": ticket.escalation_level, "reason": esc.reason, **after},
+        {
+            "escalation_level": ticket.escalation_level,
+            "reason": esc.reason,
+            **({"trigger": trigger} if trigger else {}),
+            **after,
+        },
         public=False,
     )
     return esc
