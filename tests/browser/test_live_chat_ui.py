@@ -62,6 +62,7 @@ async def test_customer_and_agent_chat(
     # Waiting: the customer sees their place in line (nobody is online yet: no range).
     queue_line = customer.get_by_role("status").filter(has_text="in line")
     await expect(queue_line).to_have_text(re.compile(r"^You are 1st in line · "))
+    await customer.screenshot(path=tmp_path / "customer-waiting.png", animations="disabled")
 
     agent = await new_page(browser, contexts)
     await agent_login(agent, desk_server)
