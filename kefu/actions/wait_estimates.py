@@ -99,8 +99,9 @@ async def record_expected(deps: ActionDeps, estimates: Iterable[Expected]) -> in
 
 
 class WaitCalibration:
-    """A process's short cache of the calibration, recomputed from the database every
-    `ttl` seconds, so every process shows the same ranges without per-message work."""
+    """A process's short cache of the calibration per channel (chats and emails wait on very
+    different scales), recomputed from the database every `ttl` seconds, so every process
+    shows the same ranges without per-message work."""
 
     def __init__(
         self,
@@ -113,12 +114,13 @@ class WaitCalibration:
         self.window = window
         self.size = size
         self.warm = warm
-        self._at = -float("inf")
-        self._calibrator = WaitCalibrator(size=size)
+        self._cached: dict[str, tuple[float, WaitCalibrator]] = {}
 
-    async def get(self, session: AsyncSession, now: datetime) -> WaitCalibrator:
-        if time.monotonic() - self._at >= self.ttl:
-            errors = await waits_repo.recent_errors(session, now - self.window, now, self.size)
-            self._calibrator = WaitCalibrator.from_errors(errors, size=self.size, warm=self.warm)
-            self._at = time.monotonic()
-        return self._calibrator
+    async def get(self, session: AsyncSession, now: datetime, channel: str) -> WaitCalibrator:
+        cached = self._cached.get(channel)
+        if cached is not None and time.monotonic() - cached[0] < self.ttl:
+            return cached[1]
+        errors = await waits_repo.recent_errors(session, channel, now - self.window, now, self.size)
+        calibrator = WaitCalibrator.from_errors(errors, size=self.size, warm=self.warm)
+        self._cached[channel] = (time.monotonic(), calibrator)
+        return calibrator

@@ -4,7 +4,7 @@ whether a language is served now (reads; nothing here changes state)."""
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -63,13 +63,14 @@ async def queue_statuses(
     session: AsyncSession,
     ticket_ids: Sequence[int],
     now: datetime,
-    calibrator: WaitCalibrator | None = None,
+    calibrators: Mapping[str, WaitCalibrator] | None = None,
 ) -> dict[int, QueueStatus]:
     """The queue status of each of these tickets, from one snapshot of the queue and the agents
-    (a ticket not waiting is absent from the result)."""
+    (a ticket not waiting is absent from the result); ranges calibrated per channel."""
     if not ticket_ids:
         return {}
-    calibrator = calibrator or WaitCalibrator()
+    calibrators = calibrators or {}
+    uncalibrated = WaitCalibrator()
     found = await routing_repo.waiting(session)
     wanted = set(ticket_ids)
     if not any(w.id in wanted for w in found):
@@ -114,6 +115,7 @@ async def queue_statuses(
     positions = queue.positions(((i, s.keys) for i, (_, s) in of.items()), clock)
     out = {}
     for ticket_id, (channel, offer) in of.items():
+        calibrator = calibrators.get(channel, uncalibrated)
         estimate = calibrator.estimate(positions[ticket_id], offer.free, offer.rate)
         out[ticket_id] = QueueStatus(ticket_id, channel, estimate, offer.agents)
     return out
@@ -125,7 +127,8 @@ async def queue_status(
     """Position among the tickets the same agents would take first, and the expected wait."""
     if ticket.assignee_id is not None or ticket.status not in routing_repo.ACTIVE:
         return {"waiting": False, "position": None}
-    found = await queue_statuses(session, [ticket.id], now, calibrator)
+    calibrators = {ticket.channel: calibrator} if calibrator is not None else None
+    found = await queue_statuses(session, [ticket.id], now, calibrators)
     status = found.get(ticket.id) or QueueStatus(ticket.id, ticket.channel)
     return status.as_dict()
 

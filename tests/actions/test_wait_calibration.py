@@ -63,7 +63,8 @@ async def test_waits_are_stored_once_and_closed_when_they_end(deps: Deps) -> Non
 
     calibration = WaitCalibration(ttl=0, warm=1)
     async with action_deps.sessionmaker() as session:
-        calibrator = await calibration.get(session, utcnow() + timedelta(hours=1))
+        calibrator = await calibration.get(session, utcnow() + timedelta(hours=1), "web_chat")
+        assert len(await calibration.get(session, utcnow() + timedelta(hours=1), "email")) == 0
     assert len(calibrator) == 1  # only the served wait counts
     waited = (rows[second].ended_at - rows[second].estimated_at).total_seconds()
     expected_error = math.log(waited / rows[second].expected_seconds)
@@ -85,11 +86,11 @@ async def test_every_process_reads_the_same_calibration(deps: Deps) -> None:
     one, other = WaitCalibration(warm=2), WaitCalibration(warm=2)
     stale = WaitCalibration(ttl=3600, warm=2)
     async with action_deps.sessionmaker() as session:
-        await stale.get(session, utcnow() - timedelta(days=30))  # cached: nothing in its window
+        await stale.get(session, utcnow() - timedelta(days=30), "web_chat")  # nothing then
         later = utcnow() + timedelta(hours=1)  # after every wait ended
-        a = await one.get(session, later)
-        b = await other.get(session, later)
-        c = await stale.get(session, later)
+        a = await one.get(session, later, "web_chat")
+        b = await other.get(session, later, "web_chat")
+        c = await stale.get(session, later, "web_chat")
     assert len(a) == len(b) == 3  # the first found the agent free: no wait to calibrate on
     assert a.estimate(3, 0, 0.01) == b.estimate(3, 0, 0.01)
     assert a.estimate(3, 0, 0.01) != estimate_wait(3, 0, 0.01)  # calibrated, not the model

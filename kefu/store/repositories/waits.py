@@ -23,13 +23,14 @@ async def open_for(session: AsyncSession, ticket_ids: Sequence[int]) -> set[int]
 
 
 async def recent_errors(
-    session: AsyncSession, since: datetime, until: datetime, limit: int = 400
+    session: AsyncSession, channel: str, since: datetime, until: datetime, limit: int = 400
 ) -> list[float]:
-    """`wait_error` of the latest waits that ended in an assignment between `since` and
-    `until`, oldest first: what the range shown next is calibrated on."""
+    """`wait_error` of the latest waits on a channel that ended in an assignment between
+    `since` and `until`, oldest first: what the range shown next is calibrated on."""
     stmt = (
         select(WaitEstimate.expected_seconds, WaitEstimate.estimated_at, WaitEstimate.ended_at)
         .where(
+            WaitEstimate.channel == channel,
             WaitEstimate.assigned.is_(True),
             WaitEstimate.ended_at.is_not(None),
             WaitEstimate.ended_at >= since,

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from kefu.actions.unit_of_work import ActionDeps
 from kefu.actions.wait_estimates import WaitCalibration, record_expected
 from kefu.actions.waiting import QueueStatus, queue_statuses
+from kefu.domain.enums import Channel
 from kefu.domain.ticket_number import format_number
 from kefu.events.bus import QUEUE_STREAM
 from kefu.store.models import utcnow
@@ -30,6 +31,7 @@ log = logging.getLogger("kefu.chat.queue")
 
 SETTLE_SECONDS = 0.5  # changes within this long of the first are handled together
 REFRESH_SECONDS = 30.0
+SEND_TIMEOUT = 2.0
 TRIGGERS = frozenset({"ticket.created", "ticket.updated", "agent.presence", "routing.changed"})
 
 
@@ -128,8 +130,8 @@ class QueueWatch:
         ids = list(self._listeners)
         async with self.deps.sessionmaker() as session:
             now = utcnow()
-            calibrator = await self.calibration.get(session, now)
-            found = await queue_statuses(session, ids, now, calibrator)
+            chat = await self.calibration.get(session, now, Channel.WEB_CHAT.value)
+            found = await queue_statuses(session, ids, now, {Channel.WEB_CHAT.value: chat})
         new = [
             e
             for i, s in found.items()
@@ -147,7 +149,7 @@ class QueueWatch:
                 if last == frame or (last is None and not frame["waiting"]):
                     continue  # unchanged, or never shown as waiting: nothing to take back
                 self._sent[key] = frame
-                try:
-                    await listener.queue_position(frame)
+                try:  # a stalled connection does not hold up everyone else's
+                    await asyncio.wait_for(listener.queue_position(frame), SEND_TIMEOUT)
                 except Exception:
                     log.debug("a connection went away while being told its queue position")

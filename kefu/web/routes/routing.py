@@ -99,7 +99,8 @@ async def get_queue_status(
 ) -> dict[str, Any]:
     ticket = await access_ticket(session, number, principal)
     now = datetime.now(UTC)
-    return await queue_status(session, ticket, now, await state.waits.get(session, now))
+    calibrator = await state.waits.get(session, now, ticket.channel)
+    return await queue_status(session, ticket, now, calibrator)
 
 
 @router.get(
