@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
 from kefu.web.schemas.common import Body, DbId, Out
@@ -79,9 +81,10 @@ class SlaRuleIn(Body):
 
 class TeamCalendarIn(Body):
     calendar: str | None = Field(
-        max_length=64, description="business calendar for the team's SLA clocks; null: none"
+        pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$",
+        description="business calendar for the team's SLA clocks (24x7 is built in); null: none",
     )
-    languages: list[str] = Field(
+    languages: list[Annotated[str, Field(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$")]] = Field(
         default_factory=list,
         max_length=50,
         description="tickets in these languages that no team owns count in it too",
