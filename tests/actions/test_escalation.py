@@ -15,6 +15,7 @@ from kefu.actions.tickets import TicketInput, do_change_status, do_create_ticket
 from kefu.actions.unit_of_work import ActionDeps, UnitOfWork
 from kefu.domain.enums import Direction, TicketStatus
 from kefu.domain.permissions import SYSTEM, PrincipalKind, make_principal
+from kefu.domain.ticket_number import format_number
 from kefu.events.bus import RecordingBus
 from kefu.settings import Settings
 from kefu.store.models import AuditEntry
@@ -139,3 +140,26 @@ async def test_the_setting_switches_it_off(settings: Settings) -> None:
     off = settings.model_copy(update={"auto_escalate": False})
     assert escalation_enricher in enricher_factories(on)
     assert escalation_enricher not in enricher_factories(off)
+
+
+async def test_a_duplicate_found_by_triage_escalates_the_open_ticket(settings: Settings) -> None:
+    both = settings.model_copy(update={"auto_escalate": True, "triage_safety": True})
+    engine, deps, _ = support.deps_for(both)
+    try:
+        first = await _open(deps, "alice", "My BTC withdrawal has been pending for 3 hours")
+        again = await _open(
+            deps, "alice", "Where is my bitcoin withdrawal? Still not arrived after hours"
+        )
+        async with deps.sessionmaker() as session:
+            assert (await repo.get_ticket(session, again)).merged_into_id == first
+        assert await _escalations(deps, first) == [
+            (
+                1,
+                "repeat_contact",
+                "Customer contacted again about the same unresolved issue "
+                f"({format_number(again)} joined it as a duplicate)",
+            )
+        ]
+    finally:
+        await deps.pipeline.drain()
+        await engine.dispose()
