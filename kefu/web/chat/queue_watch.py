@@ -32,6 +32,7 @@ log = logging.getLogger("kefu.chat.queue")
 SETTLE_SECONDS = 0.5  # changes within this long of the first are handled together
 REFRESH_SECONDS = 30.0
 SEND_TIMEOUT = 2.0
+LOST_BACKOFF = 0.5
 TRIGGERS = frozenset({"ticket.created", "ticket.updated", "agent.presence", "routing.changed"})
 
 
@@ -121,6 +122,7 @@ class QueueWatch:
             finally:
                 await subscription.close()
             self._nudge.set()
+            await asyncio.sleep(LOST_BACKOFF)  # a bus that keeps failing is not spun on
 
     async def round(self) -> None:
         """Compute the status of every watched conversation and send what changed."""

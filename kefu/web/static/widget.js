@@ -297,6 +297,7 @@
     var t = f.type;
     if (t === "welcome") {
       var known = Object.keys(S.convs);
+      S.queue = {}; // a fresh connection is told afresh where its waiting chats stand
       S.me = f.me || null; S.ready = true; S.status = "online"; S.attempt = 0; S.lost = false;
       if (f.limits) { S.rate = f.limits.messages_per_second || 5; S.burst = S.bucket = f.limits.burst || 20; }
       if (f.visitor_token) put("visitor", f.visitor_token);
