@@ -9,8 +9,9 @@
   (OMP_NUM_THREADS=1 and the process pinned to a single CPU), over test messages.
 
 Features, model and settings are kefu's own defaults (`kefu/triage/intents/classifier.py`):
-the blend and regularisation were chosen on a validation split of Banking77's training set (the
-last tenth, seed 0) and on held-out shipped examples, never on a test set. Embeddings of the
+the models, their settings and the blend were chosen on a validation split of Banking77's
+training set (the last tenth of a seed-0 permutation), on CLINC150's val and oos_val and on
+held-out shipped examples, never on a test set. Embeddings of the
 datasets are cached under --cache-dir (ten CPU minutes the first time).
 
     .venv/bin/python bench/eval_intents.py                      # both sets
