@@ -71,6 +71,9 @@ class Settings(BaseSettings):
 
     # Duplicates, incidents, abuse and flood restrictions, sentiment: the triage enricher.
     triage_safety: bool = True
+    # Escalate a ticket by itself when the customer asks for a supervisor or contacts again
+    # about the same unresolved issue (kefu/actions/escalation.py).
+    auto_escalate: bool = True
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

@@ -118,6 +118,7 @@ def settings_for(url: str, data_dir: Path, backend: str) -> Settings:
         sweep_seconds=0,
         classify=False,  # the classifier's tests turn it on (tests/actions/test_classify.py)
         triage_safety=False,  # tests that want the triage enricher turn it on
+        auto_escalate=False,  # tests/actions/test_escalation.py turns it on
     )
 
 

@@ -45,6 +45,10 @@ def enricher_factories(settings: Settings) -> list[EnricherFactory]:
         from kefu.actions.triage_enricher import triage_enricher
 
         factories.append(triage_enricher)
+    if settings.auto_escalate:  # last: it reads the intent and the merges found above
+        from kefu.actions.escalation import escalation_enricher
+
+        factories.append(escalation_enricher)
     return factories
 
 

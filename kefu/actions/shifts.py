@@ -13,6 +13,7 @@ from kefu.actions.unit_of_work import UnitOfWork
 from kefu.domain.errors import InvalidInput
 from kefu.domain.permissions import Perm
 from kefu.domain.routing.schedule import check_zone, parse_span
+from kefu.domain.routing.sla import ALWAYS
 from kefu.events.bus import DESK_STREAM, Event
 from kefu.store.models import (
     Agent,
@@ -21,6 +22,7 @@ from kefu.store.models import (
     BusinessCalendar,
     ShiftException,
     SlaPolicyRule,
+    Team,
 )
 from kefu.store.repositories import routing as routing_repo
 
@@ -143,7 +145,7 @@ class SlaRuleInput:
     priority: str | None = None
     tier: str | None = None
     channel: str | None = None
-    calendar: str = "24x7"
+    calendar: str | None = None  # None: the ticket's team calendar, else 24x7
 
 
 async def do_add_sla_rule(uow: UnitOfWork, data: SlaRuleInput) -> SlaPolicyRule:
@@ -151,8 +153,7 @@ async def do_add_sla_rule(uow: UnitOfWork, data: SlaRuleInput) -> SlaPolicyRule:
     targets = (data.first_response_seconds, data.next_response_seconds, data.resolution_seconds)
     if all(t is None for t in targets) or any(t is not None and t <= 0 for t in targets):
         raise InvalidInput("give at least one target, each a positive number of seconds")
-    if data.calendar != "24x7" and data.calendar not in await routing_repo.calendars(uow.session):
-        raise InvalidInput(f"unknown business calendar {data.calendar!r}")
+    await _check_calendar(uow, data.calendar)
     row = SlaPolicyRule(
         priority=data.priority,
         tier=data.tier,
@@ -167,6 +168,28 @@ async def do_add_sla_rule(uow: UnitOfWork, data: SlaRuleInput) -> SlaPolicyRule:
     await uow.session.flush()
     uow.audit("sla.rule", "sla_rule", row.id, after={"calendar": data.calendar})
     return row
+
+
+async def _check_calendar(uow: UnitOfWork, name: str | None) -> None:
+    if name not in (None, ALWAYS) and name not in await routing_repo.calendars(uow.session):
+        raise InvalidInput(f"unknown business calendar {name!r}")
+
+
+async def do_set_team_calendar(
+    uow: UnitOfWork, team: Team, calendar: str | None, languages: Sequence[str]
+) -> Team:
+    """Link a team to a business calendar: SLA clocks of its tickets (and of unowned tickets in
+    its languages) count in it, unless the SLA rule names a calendar."""
+    uow.require(Perm.AGENTS_WRITE)
+    await _check_calendar(uow, calendar)
+    langs = sorted({lang.strip().lower() for lang in languages if lang.strip()})
+    before = {"calendar": team.calendar, "languages": list(team.languages or [])}
+    team.calendar, team.languages = calendar, langs
+    after = {"calendar": calendar, "languages": langs}
+    if before != after:
+        uow.audit("team.calendar", "team", team.id, before=before, after=after)
+    await uow.session.flush()
+    return team
 
 
 async def do_set_calendar(

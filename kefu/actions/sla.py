@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kefu.actions.tickets import MAX_ESCALATION_LEVEL, do_escalate
 from kefu.actions.unit_of_work import UnitOfWork
-from kefu.domain.routing.sla import SlaClock, SlaMetric, SlaState, calendar_for
+from kefu.domain.routing.sla import SlaClock, SlaMetric, SlaState, calendar_for, team_calendar
 from kefu.domain.routing.sla_replay import History, replay
 from kefu.events.bus import DESK_STREAM, Event, agent_stream
 from kefu.store.models import Customer, Ticket, TicketSla
@@ -36,6 +36,7 @@ async def clocks_of(
         return {}
     policy = await routing_repo.sla_policy(session)
     calendars = await routing_repo.calendars(session)
+    teams = await routing_repo.team_calendars(session)
     tiers = dict(
         (
             await session.execute(
@@ -57,7 +58,9 @@ async def clocks_of(
         history = History(
             ticket.created_at, messages.get(ticket.id, []), statuses.get(ticket.id, [])
         )
-        out[ticket.id] = replay(history, rule, calendar_for(rule, calendars), policy.warn_at)
+        team = team_calendar(ticket.team_id, ticket.language, teams)
+        calendar = calendar_for(rule, calendars, team)
+        out[ticket.id] = replay(history, rule, calendar, policy.warn_at)
     return out
 
 
@@ -125,6 +128,9 @@ async def do_sweep_sla(uow: UnitOfWork, now: datetime, limit: int = 5000) -> lis
         if notice.state == "breached" and ticket.escalation_level < MAX_ESCALATION_LEVEL:
             locked = await repo.get_ticket(session, ticket.id, lock=True)
             await do_escalate(
-                uow, locked, f"SLA breached: {METRIC_NAMES[SlaMetric(notice.metric)]}"
+                uow,
+                locked,
+                f"SLA breached: {METRIC_NAMES[SlaMetric(notice.metric)]}",
+                trigger="sla_breach",
             )
     return notices

@@ -9,6 +9,7 @@ from sqlalchemy import delete
 
 from kefu.actions.messages import MessageInput, PostedMessage, do_add_message
 from kefu.actions.unit_of_work import UnitOfWork
+from kefu.actions.wait_estimates import end_wait, waiting_now
 from kefu.domain.enums import Channel, Direction, Priority, TicketStatus
 from kefu.domain.errors import InvalidInput, PermissionDenied
 from kefu.domain.permissions import Perm, has
@@ -48,14 +49,22 @@ async def ticket_changed(
     ticket.updated_at = uow.now()
     uow.audit(action, "ticket", ticket.id, before=before, after=after)
     await uow.session.flush()
+    was_unassigned = before.get("assignee_id", ticket.assignee_id) is None
+    moved = "assignee_id" in before or "status" in before
+    if was_unassigned and moved and not waiting_now(ticket):
+        await end_wait(uow, ticket)  # taken, or solved / closed / merged while waiting
     tags = (await repo.tags_of(uow.session, [ticket.id])).get(ticket.id, [])
     also = [DESK_STREAM, customer_stream(ticket.customer_id)]
     if ticket.assignee_id is not None:
         also.append(agent_stream(ticket.assignee_id))
     if before.get("assignee_id") not in (None, ticket.assignee_id):
         also.append(agent_stream(before["assignee_id"]))
-    if "assignee_id" in before and ticket.channel == Channel.WEB_CHAT.value:
-        also.append(QUEUE_STREAM)  # waiting chats: taken, or back in the queue
+    if (
+        ticket.channel == Channel.WEB_CHAT.value
+        and moved
+        and (was_unassigned or waiting_now(ticket))
+    ):
+        also.append(QUEUE_STREAM)  # waiting chats: taken, ended, or back in the queue
     uow.ticket_event(
         ticket,
         "ticket.updated",
@@ -193,8 +202,11 @@ async def do_assign(
     return ticket
 
 
-async def do_escalate(uow: UnitOfWork, ticket: Ticket, reason: str) -> Escalation:
-    """Escalate to a supervisor (one level up), with a reason everyone can audit."""
+async def do_escalate(
+    uow: UnitOfWork, ticket: Ticket, reason: str, *, trigger: str | None = None
+) -> Escalation:
+    """Escalate to a supervisor (one level up), with a reason everyone can audit; `trigger`
+    names what escalated it automatically (kefu/actions/escalation.py)."""
     uow.require(Perm.TICKETS_WRITE)
     if uow.actor.is_customer:
         raise PermissionDenied("customers ask for escalation in a message; agents escalate")
@@ -219,6 +231,7 @@ async def do_escalate(uow: UnitOfWork, ticket: Ticket, reason: str) -> Escalatio
         ticket_id=ticket.id,
         level=ticket.escalation_level,
         reason=reason[:2000],
+        trigger=trigger,
         by_kind=uow.actor_kind,
         by_id=uow.actor_id,
     )
@@ -229,7 +242,12 @@ async def do_escalate(uow: UnitOfWork, ticket: Ticket, reason: str) -> Escalatio
         ticket,
         "ticket.escalate",
         before,
-        {"escalation_level": ticket.escalation_level, "reason": esc.reason, **after},
+        {
+            "escalation_level": ticket.escalation_level,
+            "reason": esc.reason,
+            **({"trigger": trigger} if trigger else {}),
+            **after,
+        },
         public=False,
     )
     return esc

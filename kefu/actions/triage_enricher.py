@@ -171,6 +171,7 @@ async def detect_duplicate(deps: ActionDeps, item: _Item, text: str, vector: Vec
 
 async def place_in_incident(deps: ActionDeps, item: _Item, vector: Vectors) -> None:
     async with UnitOfWork(deps, SYSTEM) as uow:
+        await safety_repo.lock_incident_placement(uow.session)
         since = uow.now() - timedelta(hours=th.INCIDENT_WINDOW_HOURS)
         open_ = await safety_repo.open_incidents(uow.session)
         recent = await safety_repo.recent_unclustered(

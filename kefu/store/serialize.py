@@ -120,6 +120,8 @@ def team_view(team: Team, member_ids: list[int]) -> dict[str, Any]:
         "name": team.name,
         "description": team.description,
         "member_ids": sorted(member_ids),
+        "calendar": team.calendar,
+        "languages": list(team.languages or []),
     }
 
 

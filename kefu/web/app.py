@@ -19,6 +19,7 @@ from kefu.settings import Settings
 from kefu.store.db import make_engine, make_sessionmaker
 from kefu.store.files import FileStore
 from kefu.web import problems
+from kefu.web.chat.queue_watch import QueueWatch
 from kefu.web.limits import create_limiter
 from kefu.web.request_context import RequestContextMiddleware
 from kefu.web.routes import (
@@ -74,6 +75,9 @@ def create_app(settings: Settings | None = None, bus: EventBus | None = None) ->
             tokens=TokenCache(settings.token_cache_seconds),
             limiter=create_limiter(settings),
         )
+        state = app.state.kefu
+        state.queue_watch = QueueWatch(state.deps, state.waits)
+        watcher = asyncio.create_task(state.queue_watch.run())
         sweeper = (
             asyncio.create_task(
                 sweep_forever(
@@ -93,7 +97,7 @@ def create_app(settings: Settings | None = None, bus: EventBus | None = None) ->
         try:
             yield
         finally:
-            for task in (sweeper, router):
+            for task in (sweeper, router, watcher):
                 if task is not None:
                     task.cancel()
                     await asyncio.gather(task, return_exceptions=True)

@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from kefu.actions.unit_of_work import ActionDeps
+from kefu.actions.wait_estimates import WaitCalibration
 from kefu.events.bus import EventBus
 from kefu.settings import Settings
+from kefu.web.chat.queue_watch import QueueWatch
 from kefu.web.limits import LocalWindowLimiter, WindowLimiter
 from kefu.web.token_cache import TokenCache
 
@@ -22,3 +24,5 @@ class AppState:
     deps: ActionDeps
     tokens: TokenCache = field(default_factory=TokenCache)
     limiter: WindowLimiter = field(default_factory=LocalWindowLimiter)
+    waits: WaitCalibration = field(default_factory=WaitCalibration)
+    queue_watch: QueueWatch | None = None  # live queue positions for this process's customers

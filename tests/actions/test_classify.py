@@ -241,6 +241,6 @@ async def test_the_sweep_classifies_what_a_crash_left_pending(
 
 
 def test_the_classifier_is_wired_in_by_the_settings() -> None:
-    others = {"lookalike_check": False, "triage_safety": False}
+    others = {"lookalike_check": False, "triage_safety": False, "auto_escalate": False}
     assert len(enricher_factories(Settings(classify=True, **others))) == 1
     assert enricher_factories(Settings(classify=False, **others)) == []

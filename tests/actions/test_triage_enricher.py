@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
@@ -15,6 +16,7 @@ from kefu.actions.merges import do_unmerge
 from kefu.actions.messages import MessageInput, do_add_message
 from kefu.actions.restrictions import do_lift_restriction, do_record_violation
 from kefu.actions.tickets import TicketInput, do_create_ticket
+from kefu.actions.triage_enricher import triage_enricher
 from kefu.actions.unit_of_work import ActionDeps, UnitOfWork
 from kefu.domain.enums import Direction, Role
 from kefu.domain.errors import PermissionDenied
@@ -331,3 +333,42 @@ async def test_running_again_changes_nothing(triage: tuple[ActionDeps, Recording
         }
     assert after == before
     assert len(bus.published) == events
+
+
+async def test_reports_enriched_at_once_form_one_incident(
+    triage: tuple[ActionDeps, RecordingBus], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Several enrichers (workers, concurrent batches) placing a surge's tickets at the same
+    moment found one incident, not one each."""
+    deps, _ = triage
+    real_recent = safety_repo.recent_unclustered
+
+    async def slow_recent(*args: Any, **kwargs: Any) -> Any:
+        found = await real_recent(*args, **kwargs)
+        await asyncio.sleep(0.2)  # widen the window between reading and placing
+        return found
+
+    monkeypatch.setattr(safety_repo, "recent_unclustered", slow_recent)
+    reports = [
+        "SOL deposits are not arriving, mine is missing for an hour",
+        "My SOL deposit has not arrived and is still missing",
+        "Solana deposit missing, not credited for an hour now",
+        "SOL deposit not credited, missing for over an hour",
+        "Still no SOL deposit credited, it is missing",
+    ]
+    deps.pipeline.deferred = True  # stored pending; enriched below, all at once
+    message_ids = []
+    for n, text in enumerate(reports):
+        customer = await _customer(deps, f"sol{n}")
+        ticket_id = await _open(deps, customer, text)
+        async with deps.sessionmaker() as session:
+            ((first, _),) = await repo.transcript(session, ticket_id, include_internal=False)
+            message_ids.append(first.id)
+    deps.pipeline.deferred = False
+    processes = [triage_enricher(deps) for _ in message_ids]  # one enricher per worker
+    await asyncio.gather(*(enrich([m]) for enrich, m in zip(processes, message_ids, strict=True)))
+    async with deps.sessionmaker() as session:
+        incidents = await safety_repo.list_incidents(session, None)
+        members = await safety_repo.members_of(session, [i.id for i in incidents])
+    assert len(incidents) == 1
+    assert len(members[incidents[0].id]) >= 3

@@ -59,6 +59,10 @@ async def test_customer_and_agent_chat(
     await message.press("Enter")
     mine = customer.locator(".m.me")
     await expect(mine.last.locator(".meta")).to_contain_text("sent")
+    # Waiting: the customer sees their place in line (nobody is online yet: no range).
+    queue_line = customer.get_by_role("status").filter(has_text="in line")
+    await expect(queue_line).to_have_text(re.compile(r"^You are 1st in line · "))
+    await customer.screenshot(path=tmp_path / "customer-waiting.png", animations="disabled")
 
     agent = await new_page(browser, contexts)
     await agent_login(agent, desk_server)
@@ -68,6 +72,7 @@ async def test_customer_and_agent_chat(
     await pick_up.click()
     transcript = agent.get_by_role("log", name="Transcript")
     await expect(transcript).to_contain_text("My BTC withdrawal has been pending for 3 hours")
+    await expect(customer.locator(".q")).to_be_hidden()  # an agent joined: no queue line
     await expect(agent.locator("#chats li")).to_have_count(1)
     # The agent has seen it: the customer's message shows "read".
     await expect(mine.last.locator(".meta")).to_contain_text("read")

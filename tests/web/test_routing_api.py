@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time
+
 import httpx
 
 from kefu.actions.presence import do_set_presence
@@ -138,3 +140,57 @@ async def test_sla_rules_and_calendars(client: httpx.AsyncClient, desk: Desk) ->
     ).status_code == 204
     hours = {"day": "2026-12-31", "spans": ["09:00-12:00"]}
     assert_problem(await client.put("/api/v1/shift-exceptions", json=hours, headers=admin), 422)
+
+
+async def test_team_calendar_counts_its_tickets_sla_in_its_hours(
+    client: httpx.AsyncClient, desk: Desk
+) -> None:
+    admin = desk.auth("admin")
+    # Open one hour a week: a clock counting in it cannot end on the day it started (unless
+    # that is a Monday morning), so the deadline shows which calendar was used.
+    mondays = {"zone": "UTC", "weekly": {"0": ["09:00-10:00"]}}
+    assert (
+        await client.put("/api/v1/sla/calendars/mondays", json=mondays, headers=admin)
+    ).status_code == 204
+    rule = {"channel": "email", "first_response_seconds": 1800}  # names no calendar
+    assert (await client.post("/api/v1/sla/rules", json=rule, headers=admin)).status_code == 201
+    explicit = {"channel": "web_form", "first_response_seconds": 1800, "calendar": "24x7"}
+    assert (await client.post("/api/v1/sla/rules", json=explicit, headers=admin)).status_code == 201
+    url = f"/api/v1/teams/{desk.team_id}/calendar"
+    unknown = await client.put(url, json={"calendar": "mars"}, headers=admin)
+    assert_problem(unknown, 422)
+    assert_problem(
+        await client.put(url, json={"calendar": "mondays"}, headers=desk.auth("agent")), 403
+    )
+    linked = await client.put(
+        url, json={"calendar": "mondays", "languages": ["JA", "ja"]}, headers=admin
+    )
+    assert linked.status_code == 200, linked.text
+    assert linked.json()["calendar"] == "mondays"
+    assert linked.json()["languages"] == ["ja"]
+
+    async def deadline(**extra: object) -> tuple[datetime, datetime]:
+        ticket = (await create_ticket(client, desk, **extra))["ticket"]
+        sla = (
+            await client.get(f"/api/v1/tickets/{ticket['number']}/sla", headers=desk.auth("agent"))
+        ).json()
+        created = datetime.fromisoformat(ticket["created_at"])
+        return created, datetime.fromisoformat(sla["first_response"]["deadline"])
+
+    def in_mondays(at: datetime) -> bool:
+        at = at.astimezone(UTC)
+        return at.weekday() == 0 and time(9) <= at.time() <= time(10)
+
+    created, due = await deadline(channel="email", team_id=desk.team_id, language="en")
+    assert in_mondays(due)
+    assert due > created
+    created, due = await deadline(channel="email", language="ja")
+    assert in_mondays(due)  # no team: the team serving Japanese
+    created, due = await deadline(channel="email", language="en")
+    assert abs((due - created).total_seconds() - 1800) < 2  # nobody's: 24x7
+    created, due = await deadline(channel="web_form", team_id=desk.team_id)
+    assert abs((due - created).total_seconds() - 1800) < 2  # the rule names 24x7: it wins
+    unlinked = await client.put(url, json={"calendar": None}, headers=admin)
+    assert unlinked.json()["calendar"] is None
+    created, due = await deadline(channel="email", team_id=desk.team_id)
+    assert abs((due - created).total_seconds() - 1800) < 2

@@ -102,6 +102,12 @@ def estimate_wait(
     )
 
 
+def wait_error(expected: float, actual: float) -> float:
+    """The model's error for one served customer: log(actual / expected), a wait under a
+    second counting as one second."""
+    return math.log(max(actual, 1.0) / expected)
+
+
 class WaitCalibrator:
     """Keeps the shown range honest: it learns how actual waits stray from the model.
 
@@ -124,13 +130,27 @@ class WaitCalibrator:
     def __len__(self) -> int:
         return len(self._errors)
 
+    @classmethod
+    def from_errors(
+        cls, errors: Sequence[float], size: int = 400, level: float = 0.85, warm: int = 30
+    ) -> WaitCalibrator:
+        """A calibrator that has seen these errors (`wait_error` of served customers, oldest
+        first), e.g. read back from the database."""
+        calibrator = cls(size, level, warm)
+        for error in errors[-size:]:
+            calibrator.observe_error(error)
+        return calibrator
+
+    def observe_error(self, error: float) -> None:
+        self._errors.append(error)
+        if len(self._errors) > self.size:
+            del self._errors[0]
+
     def observe(self, shown: WaitEstimate, actual: float, free_slots: int = 0) -> None:
         needed = shown.position - max(free_slots, 0)
         if needed <= 0 or not math.isfinite(shown.expected) or shown.expected <= 0:
             return
-        self._errors.append(math.log(max(actual, 1.0) / shown.expected))
-        if len(self._errors) > self.size:
-            del self._errors[0]
+        self.observe_error(wait_error(shown.expected, actual))
 
     def estimate(
         self, position: int, free_slots: int, rate: float, ahead_rate: float = 0.0

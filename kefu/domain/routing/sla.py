@@ -42,7 +42,7 @@ class SlaRule:
     priority: str | None = None
     tier: str | None = None
     channel: str | None = None
-    calendar: str = ALWAYS
+    calendar: str | None = None  # None: the ticket's team calendar (`team_calendar`), else 24x7
 
     def matches(self, priority: str, tier: str, channel: str) -> bool:
         return (
@@ -177,10 +177,43 @@ class SlaClock:
         return self.target - self.used(now)
 
 
-def calendar_for(rule: SlaRule, calendars: Mapping[str, Schedule]) -> Schedule:
-    if rule.calendar == ALWAYS:
+@dataclass(frozen=True)
+class TeamCalendar:
+    """A team's business calendar and the languages whose unowned tickets it serves."""
+
+    team_id: int
+    calendar: str | None
+    languages: frozenset[str] = frozenset()
+
+
+def team_calendar(
+    team_id: int | None, language: str | None, teams: Sequence[TeamCalendar]
+) -> str | None:
+    """The calendar of the team owning the ticket; for a ticket no team owns, that of the first
+    team (by id) serving its language; None when neither has one."""
+    if team_id is not None:
+        owner = next((t for t in teams if t.team_id == team_id), None)
+        return owner.calendar if owner is not None else None
+    if language is None:
+        return None
+    for team in sorted(teams, key=lambda t: t.team_id):
+        if team.calendar is not None and language in team.languages:
+            return team.calendar
+    return None
+
+
+def calendar_name(rule: SlaRule, team: str | None = None) -> str:
+    """The calendar a clock counts in: the one the rule names, else the team's, else 24x7."""
+    return rule.calendar or team or ALWAYS
+
+
+def calendar_for(
+    rule: SlaRule, calendars: Mapping[str, Schedule], team: str | None = None
+) -> Schedule:
+    name = calendar_name(rule, team)
+    if name == ALWAYS:
         return calendars.get(ALWAYS, Schedule.around_the_clock())
     try:
-        return calendars[rule.calendar]
+        return calendars[name]
     except KeyError:
-        raise ValueError(f"unknown business calendar {rule.calendar!r}") from None
+        raise ValueError(f"unknown business calendar {name!r}") from None

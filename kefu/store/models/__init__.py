@@ -18,6 +18,7 @@ from kefu.store.models.routing import (
     ShiftException,
     SlaPolicyRule,
     TicketSla,
+    WaitEstimate,
 )
 from kefu.store.models.safety import (
     CustomerRestriction,
@@ -68,6 +69,7 @@ __all__ = [
     "TicketMerge",
     "TicketSla",
     "TicketTag",
+    "WaitEstimate",
     "agent_teams",
     "utcnow",
 ]

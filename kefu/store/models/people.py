@@ -34,6 +34,10 @@ class Team(Base):
     name: Mapped[str] = mapped_column(String(128))
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The business calendar the SLA clocks of the team's tickets count in, unless an SLA rule
+    # names one; tickets in one of `languages` without a team count in it too.
+    calendar: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    languages: Mapped[list[str]] = mapped_column(Json, default=list)
 
     members: Mapped[list[Agent]] = relationship(
         secondary=agent_teams, back_populates="teams", lazy="raise"

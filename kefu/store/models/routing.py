@@ -79,7 +79,8 @@ class SlaPolicyRule(Base):
     first_response_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
     next_response_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
     resolution_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
-    calendar: Mapped[str] = mapped_column(String(64), default="24x7")
+    # None: the calendar of the ticket's team (or language's team), else 24x7.
+    calendar: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -100,3 +101,22 @@ class TicketSla(Base):
     warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     breached_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class WaitEstimate(Base):
+    """The wait kefu expected for a ticket when it was waiting (the model's central estimate,
+    before calibration), and when the wait ended. Assigned ones feed the calibration of the
+    range shown to customers (kefu/actions/wait_calibration.py); `open_ticket_id` is the
+    ticket's id while the wait is open, so each ticket has at most one open estimate."""
+
+    __tablename__ = "wait_estimates"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    open_ticket_id: Mapped[int | None] = mapped_column(BigId, nullable=True, unique=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    estimated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    position: Mapped[int] = mapped_column(Integer)
+    expected_seconds: Mapped[float] = mapped_column(Float)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
+    assigned: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -141,6 +141,9 @@ class Escalation(Base):
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
     level: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(Text)
+    # What escalated it automatically (sla_breach, supervisor_request, repeat_contact); None
+    # for a manual escalation. Automatic ones happen once per trigger and level.
+    trigger: Mapped[str | None] = mapped_column(String(32), nullable=True)
     by_kind: Mapped[str] = mapped_column(String(16))
     by_id: Mapped[int | None] = mapped_column(BigId, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

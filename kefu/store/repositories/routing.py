@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kefu.domain.routing.model import AgentState, WaitingTicket
 from kefu.domain.routing.schedule import Schedule, Span, parse_span
 from kefu.domain.routing.skills import DEFAULT_SKILLS, skill_for_intent
-from kefu.domain.routing.sla import DEFAULT_POLICY, SlaMetric, SlaPolicy, SlaRule
+from kefu.domain.routing.sla import DEFAULT_POLICY, SlaMetric, SlaPolicy, SlaRule, TeamCalendar
 from kefu.store.models import (
     Agent,
     AgentProfile,
@@ -27,6 +27,7 @@ from kefu.store.models import (
     Message,
     ShiftException,
     SlaPolicyRule,
+    Team,
     Ticket,
     TicketSla,
 )
@@ -177,6 +178,11 @@ def sla_rule(row: SlaPolicyRule) -> SlaRule:
         channel=row.channel,
         calendar=row.calendar,
     )
+
+
+async def team_calendars(session: AsyncSession) -> list[TeamCalendar]:
+    rows = await session.execute(select(Team.id, Team.calendar, Team.languages).order_by(Team.id))
+    return [TeamCalendar(i, cal, frozenset(langs or ())) for i, cal, langs in rows]
 
 
 async def calendars(session: AsyncSession) -> dict[str, Schedule]:

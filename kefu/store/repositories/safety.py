@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kefu.domain.errors import NotFound
@@ -59,6 +59,21 @@ async def recent_unclustered(
         .limit(limit)
     )
     return [(e, subject) for e, subject in (await session.execute(stmt)).all()]
+
+
+# Key of the PostgreSQL advisory lock that serialises incident placement (b"kefu" + b"in").
+_PLACEMENT_LOCK = 0x6B656675696E
+
+
+async def lock_incident_placement(session: AsyncSession) -> None:
+    """Hold, until this transaction ends, the right to place tickets in incidents.
+
+    Placement reads the open incidents and the recent unclustered tickets, then creates or
+    extends an incident; two enrichers doing that at once (several workers, or concurrent
+    batches) would each found an incident for the same surge. On SQLite write transactions
+    are serialised already."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PLACEMENT_LOCK})
 
 
 async def open_incidents(session: AsyncSession) -> list[Incident]:

@@ -1,16 +1,23 @@
-"""The intent classifier: two linear models, over sentence embeddings and over n-grams.
+"""The intent classifier: three models, two over sentence embeddings and one over n-grams.
 
-* A logistic regression over the message's sentence embedding: meaning, across languages and
-  paraphrases (it carries what the n-grams cannot: a language with few examples, a new wording).
+* A support-vector machine with an RBF kernel over the message's sentence embedding: meaning,
+  across languages and paraphrases (it carries what the n-grams cannot: a language with few
+  examples, a new wording). On frozen sentence embeddings the kernel machine ranks intents
+  clearly better than a linear model (Banking77 validation: 93.4 % against 92.1 %). It is
+  trained one-against-one; a class's score is its number of won pairs plus a bounded share of
+  its summed margins (scikit-learn's one-vs-rest view of one-vs-one), and a softmax of the
+  scores at `vote_temperature` turns them into probabilities — sharp ones, that say little
+  about how far a message is from every intent.
+* A logistic regression over the same embedding: its probabilities are calibrated, and keep the
+  confidence meaningful for the out-of-scope threshold.
 * A logistic regression over TF-IDF of character n-grams inside word boundaries (robust to
   typos, inflection and scripts without spaces) and of words and word pairs (exact domain terms:
   "funding fee", "KYC", "P2P").
 
-Their probabilities are blended (`blend` is the embedding model's share). Two models, each
-regularised for its own features, generalise better than one over both: on Banking77's
-validation split the blend beat the single joint model. The best blended probability is the
-confidence; below `threshold` a message is out of scope (none of the intents fits well; the
-threshold is tuned on held-out data where there is some).
+Their probabilities are blended with the shares in `blend` (SVM, embedding regression, n-grams):
+models each fitted to its own features generalise better than one over all of them. The best
+blended probability is the confidence; below `threshold` a message is out of scope (none of the
+intents fits well; the threshold is tuned on held-out data where there is some).
 
 The same class trains kefu's own model and the benchmark models (Banking77, CLINC150), so the
 figures in docs/benchmarks.md describe what kefu runs.
@@ -36,9 +43,14 @@ Probabilities = npt.NDArray[np.float64]
 
 @dataclass(frozen=True)
 class ClassifierConfig:
-    embedding_c: float = 100.0  # inverse regularisation of the embedding model
-    text_c: float = 100.0  # … and of the n-gram model
-    blend: float = 0.7  # the embedding model's share of the probabilities (1: embeddings only)
+    svm_c: float = 30.0  # inverse regularisation of the RBF SVM over the embeddings
+    svm_gamma: float = 2.0  # RBF width over unit vectors: exp(-gamma * |u - v|^2)
+    vote_temperature: float = 0.5  # softmax temperature over the SVM's one-vs-one scores
+    embedding_c: float = 100.0  # … of the logistic regression over the embeddings
+    text_c: float = 100.0  # … and of the one over n-grams
+    # Shares of the probabilities: SVM, embedding regression, n-gram regression (sum 1; a
+    # model with share 0 is not trained).
+    blend: tuple[float, float, float] = (0.4, 0.2, 0.4)
     char_ngrams: tuple[int, int] = (2, 5)
     word_ngrams: tuple[int, int] = (1, 2)
     max_iter: int = 1000
@@ -58,14 +70,51 @@ def _logistic(c: float, max_iter: int) -> Any:
     return LogisticRegression(C=c, max_iter=max_iter)
 
 
+def _svm(c: float, gamma: float) -> Any:
+    from sklearn.svm import SVC
+
+    # One-vs-one decision values; `_pair_scores` turns them into per-class scores, vectorised
+    # (scikit-learn's own one-vs-rest view loops in Python over the pairs: ~30 ms a message
+    # with 77 classes).
+    return SVC(C=c, kernel="rbf", gamma=gamma, decision_function_shape="ovo")
+
+
+def pair_scores(decision: npt.NDArray[np.float64], classes: int) -> Probabilities:
+    """Per-class scores from one-vs-one decision values (columns: pairs (0,1), (0,2), …,
+    (1,2), …; positive means the first class of the pair won): the number of pairs a class won
+    plus its summed margins squashed into (-1/3, 1/3), so that margins only break ties between
+    equal vote counts. The same values as scikit-learn's `decision_function_shape="ovr"`."""
+    rows = decision.shape[0]
+    first, second = np.triu_indices(classes, k=1)
+    offsets = (np.arange(rows) * classes)[:, None]
+    winners = np.where(decision >= 0, first, second) + offsets
+    size = rows * classes
+    votes = np.bincount(winners.ravel(), minlength=size)
+    margins = np.bincount(
+        (first + offsets).ravel(), weights=decision.ravel(), minlength=size
+    ) - np.bincount((second + offsets).ravel(), weights=decision.ravel(), minlength=size)
+    margins = margins / (3 * (np.abs(margins) + 1))
+    scores: Probabilities = (votes + margins).reshape(rows, classes)
+    return scores
+
+
+def softmax(scores: Probabilities, temperature: float) -> Probabilities:
+    z = scores / temperature
+    z -= z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    out: Probabilities = e / e.sum(axis=1, keepdims=True)
+    return out
+
+
 class IntentClassifier:
     def __init__(self, config: ClassifierConfig | None = None) -> None:
         # scikit-learn loads here, not at import: processes that never classify skip it.
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         self.config = config or ClassifierConfig()
-        if not 0.0 <= self.config.blend <= 1.0:
-            raise ValueError("blend must be between 0 and 1")
+        blend = self.config.blend
+        if len(blend) != 3 or min(blend) < 0.0 or abs(sum(blend) - 1.0) > 1e-9:
+            raise ValueError("blend must be three non-negative shares that sum to 1")
         self.threshold = self.config.threshold
         self.labels: list[str] = []
         self._chars = TfidfVectorizer(
@@ -83,12 +132,9 @@ class IntentClassifier:
             lowercase=True,
             token_pattern=r"(?u)\b\w+\b",
         )
+        self._svm = _svm(self.config.svm_c, self.config.svm_gamma)
         self._embedding_model = _logistic(self.config.embedding_c, self.config.max_iter)
         self._text_model = _logistic(self.config.text_c, self.config.max_iter)
-
-    @property
-    def _uses_text(self) -> bool:
-        return self.config.blend < 1.0
 
     def _ngrams(self, texts: Sequence[str], fit: bool = False) -> sparse.csr_matrix:
         from scipy import sparse
@@ -110,26 +156,48 @@ class IntentClassifier:
             raise ValueError("texts, vectors and labels must have the same length")
         if len(set(labels)) < 2:
             raise ValueError("training needs at least two intents")
+        self.labels = sorted({str(label) for label in labels})  # the models' column order
+        x = np.asarray(vectors, dtype=np.float64)
+        y = [str(label) for label in labels]
+        svm_share, embedding_share, text_share = self.config.blend
         with warnings.catch_warnings():
             # Stopping at max_iter on a well-separated set is fine; the model is still usable.
             warnings.simplefilter("ignore", ConvergenceWarning)
-            self._embedding_model.fit(np.asarray(vectors, dtype=np.float64), list(labels))
-            if self._uses_text:
-                self._text_model.fit(self._ngrams(texts, fit=True), list(labels))
-        self.labels = [str(label) for label in self._embedding_model.classes_]
+            if svm_share:
+                self._svm.fit(x, y)
+            if embedding_share:
+                self._embedding_model.fit(x, y)
+            if text_share:
+                self._text_model.fit(self._ngrams(texts, fit=True), y)
+        for model, share in zip(self._models, self.config.blend, strict=True):
+            if share and [str(c) for c in model.classes_] != self.labels:
+                raise RuntimeError("a model's classes are not in the classifier's order")
         return self
+
+    @property
+    def _models(self) -> tuple[Any, Any, Any]:
+        return self._svm, self._embedding_model, self._text_model
+
+    def _svm_proba(self, vectors: Vectors) -> Probabilities:
+        decision = self._svm.decision_function(np.asarray(vectors, dtype=np.float64))
+        if len(self.labels) == 2:  # one pair: scikit-learn gives (n,), positive for labels[1]
+            decision = -np.reshape(decision, (-1, 1))
+        scores = pair_scores(np.reshape(decision, (len(vectors), -1)), len(self.labels))
+        return softmax(scores, self.config.vote_temperature)
 
     def predict_proba(self, texts: Sequence[str], vectors: Vectors) -> Probabilities:
         """(len(texts), len(labels)) probabilities, columns in the order of `labels`."""
         if not texts:
             return np.zeros((0, len(self.labels)))
-        blend = self.config.blend
-        result: Probabilities = self._embedding_model.predict_proba(
-            np.asarray(vectors, dtype=np.float64)
-        )
-        if self._uses_text:
-            text = self._text_model.predict_proba(self._ngrams(texts))
-            result = blend * result + (1.0 - blend) * text
+        svm_share, embedding_share, text_share = self.config.blend
+        result: Probabilities = np.zeros((len(texts), len(self.labels)))
+        if svm_share:
+            result += svm_share * self._svm_proba(vectors)
+        if embedding_share:
+            x = np.asarray(vectors, dtype=np.float64)
+            result += embedding_share * self._embedding_model.predict_proba(x)
+        if text_share:
+            result += text_share * self._text_model.predict_proba(self._ngrams(texts))
         return result
 
     def predict(self, texts: Sequence[str], vectors: Vectors) -> list[Prediction]:

@@ -123,6 +123,8 @@ class ChatConnection:
             await self._read_loop()
         finally:
             self.closed = True
+            if self.state.queue_watch is not None:
+                self.state.queue_watch.forget(self)
             pump.cancel()
             await asyncio.gather(pump, return_exceptions=True)
             await self.sub.close()
@@ -153,6 +155,7 @@ class ChatConnection:
                     conv = await load_conversation(session, ticket, customer=not self.agent)
                     self.convs[ticket.id] = conv["seq"]
                     conversations.append(conv)
+                    self._watch_queue(ticket.id)
         welcome: dict[str, Any] = {
             "type": "welcome",
             "v": frames.PROTOCOL_VERSION,
@@ -316,6 +319,15 @@ class ChatConnection:
         assert conv is not None
         self.convs[ticket_id] = conv["seq"]
         await self.send({"type": "conversation", **conv})
+        self._watch_queue(ticket_id)
+
+    def _watch_queue(self, ticket_id: int) -> None:
+        """Customers learn their place in the queue while their chat waits (queue_watch.py)."""
+        if not self.agent and self.state.queue_watch is not None:
+            self.state.queue_watch.watch(self, ticket_id)
+
+    async def queue_position(self, frame: dict[str, Any]) -> None:
+        await self.send(frame)
 
     async def _subscribe_checked(self, ticket_id: int, *, snapshot: bool) -> dict[str, Any] | None:
         """Listen to a conversation the caller may see (subscribing before reading it), and

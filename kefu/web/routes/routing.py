@@ -17,15 +17,18 @@ from kefu.actions.shifts import (
     do_set_routing_profile,
     do_set_shift_exception,
     do_set_shifts,
+    do_set_team_calendar,
 )
 from kefu.actions.sla import sla_view
 from kefu.actions.waiting import availability, queue_status
 from kefu.domain.errors import InvalidInput, PermissionDenied
 from kefu.domain.permissions import Perm, require
 from kefu.store.repositories import people
+from kefu.store.serialize import team_view
 from kefu.web.deps import PrincipalDep, SessionDep, StateDep, unit_of_work
 from kefu.web.problems import PROBLEM_RESPONSES
 from kefu.web.schemas.common import IdPath
+from kefu.web.schemas.people import TeamOut
 from kefu.web.schemas.routing import (
     Availability,
     CalendarIn,
@@ -37,6 +40,7 @@ from kefu.web.schemas.routing import (
     SlaClockOut,
     SlaRuleIn,
     SlaRuleOut,
+    TeamCalendarIn,
 )
 from kefu.web.schemas.tickets import TicketOut
 from kefu.web.views import access_ticket, render_ticket
@@ -91,10 +95,12 @@ async def dispatch_now(state: StateDep, principal: PrincipalDep) -> dict[str, An
     summary="Place in the queue and expected wait (a range) of a waiting ticket",
 )
 async def get_queue_status(
-    number: str, session: SessionDep, principal: PrincipalDep
+    number: str, session: SessionDep, principal: PrincipalDep, state: StateDep
 ) -> dict[str, Any]:
     ticket = await access_ticket(session, number, principal)
-    return await queue_status(session, ticket, datetime.now(UTC))
+    now = datetime.now(UTC)
+    calibrator = await state.waits.get(session, now, ticket.channel)
+    return await queue_status(session, ticket, now, calibrator)
 
 
 @router.get(
@@ -170,3 +176,18 @@ async def put_calendar(
     async with unit_of_work(state, principal) as uow:
         await do_set_calendar(uow, name, body.zone, body.weekly, body.holidays)
     return Response(status_code=204)
+
+
+@router.put(
+    "/teams/{team_id}/calendar",
+    response_model=TeamOut,
+    summary="Link a team (and languages) to a business calendar for SLA clocks",
+)
+async def put_team_calendar(
+    team_id: IdPath, body: TeamCalendarIn, state: StateDep, principal: PrincipalDep
+) -> dict[str, Any]:
+    async with unit_of_work(state, principal) as uow:
+        team = await people.get_team(uow.session, team_id)
+        await do_set_team_calendar(uow, team, body.calendar, body.languages)
+        members = await people.member_ids_of(uow.session, [team.id])
+        return team_view(team, members.get(team.id, []))

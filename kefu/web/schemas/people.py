@@ -113,6 +113,8 @@ class TeamOut(Out):
     name: str
     description: str
     member_ids: list[int]
+    calendar: str | None = None
+    languages: list[str] = []
 
 
 class TokenCreate(Body):

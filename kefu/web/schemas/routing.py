@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
 from kefu.web.schemas.common import Body, DbId, Out
@@ -70,7 +72,23 @@ class SlaRuleIn(Body):
     first_response_seconds: float | None = Field(default=None, gt=0, le=10**8)
     next_response_seconds: float | None = Field(default=None, gt=0, le=10**8)
     resolution_seconds: float | None = Field(default=None, gt=0, le=10**8)
-    calendar: str = Field(default="24x7", max_length=64)
+    calendar: str | None = Field(
+        default=None,
+        max_length=64,
+        description="business calendar; none: the ticket's team calendar, else 24x7",
+    )
+
+
+class TeamCalendarIn(Body):
+    calendar: str | None = Field(
+        pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$",
+        description="business calendar for the team's SLA clocks (24x7 is built in); null: none",
+    )
+    languages: list[Annotated[str, Field(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$")]] = Field(
+        default_factory=list,
+        max_length=50,
+        description="tickets in these languages that no team owns count in it too",
+    )
 
 
 class SlaRuleOut(Out):

@@ -1,6 +1,7 @@
 /* kefu chat widget (protocol v1, docs/chat-protocol.md). No dependencies. Embed with:
    <script src="https://desk.example/widget.js" data-kefu-token="v1.…" async></script>
-   Without a token a visitor gives an email and a name. Optional: data-kefu-title. */
+   Without a token a visitor gives an email and a name. Optional: data-kefu-title, and
+   data-kefu-lang (the language of the widget's queue line; default: the browser's). */
 (function () {
   "use strict";
   if (window.KefuWidget) return;
@@ -12,6 +13,32 @@
   var token = script.getAttribute("data-kefu-token") || "";
   var title = script.getAttribute("data-kefu-title") || "Support";
   var ns = "kefu:" + src.host + ":";
+  // The queue line, per language: {n} place in line, {range} minutes. "soon": a free agent will
+  // join; "open": nobody is on shift, so no range can be given.
+  var QUEUE_TEXT = {
+    en: { line: "You are {n} in line · expected wait {range} min", soon: "An agent will join in a moment", open: "You are {n} in line · we will reply as soon as someone is available" },
+    zh: { line: "您排在第 {n} 位 · 预计等待 {range} 分钟", soon: "客服马上就来", open: "您排在第 {n} 位 · 客服上线后会立即回复您" },
+    ja: { line: "現在 {n} 番目です · 待ち時間の目安 {range} 分", soon: "まもなく担当者が対応します", open: "現在 {n} 番目です · 担当者が対応可能になり次第お返事します" },
+    ko: { line: "대기 순서 {n}번 · 예상 대기 {range}분", soon: "곧 상담원이 연결됩니다", open: "대기 순서 {n}번 · 상담원이 연결되는 대로 답변드립니다" },
+    es: { line: "Es el número {n} en la cola · espera estimada {range} min", soon: "Un agente se unirá en un momento", open: "Es el número {n} en la cola · le responderemos en cuanto haya alguien disponible" },
+    pt: { line: "Você é o {n}º na fila · espera estimada {range} min", soon: "Um atendente vai entrar em instantes", open: "Você é o {n}º na fila · responderemos assim que alguém estiver disponível" },
+    ru: { line: "Вы {n}-й в очереди · ожидание {range} мин", soon: "Оператор подключится через мгновение", open: "Вы {n}-й в очереди · ответим, как только кто-то освободится" },
+    fr: { line: "Vous êtes n° {n} dans la file · attente estimée {range} min", soon: "Un conseiller arrive dans un instant", open: "Vous êtes n° {n} dans la file · nous répondrons dès que quelqu'un sera disponible" },
+    de: { line: "Sie sind Nr. {n} in der Warteschlange · Wartezeit etwa {range} Min.", soon: "Gleich ist jemand für Sie da", open: "Sie sind Nr. {n} in der Warteschlange · wir antworten, sobald jemand frei ist" },
+  };
+  var lang = (script.getAttribute("data-kefu-lang") || navigator.language || "en").toLowerCase().split("-")[0];
+  var QT = QUEUE_TEXT[lang] || QUEUE_TEXT.en;
+  function ordinal(n) { // English only; the other languages' lines carry their own counter words
+    if (QT !== QUEUE_TEXT.en) return String(n);
+    var s = { one: "st", two: "nd", few: "rd", other: "th" };
+    try { return n + s[new Intl.PluralRules("en", { type: "ordinal" }).select(n)]; } catch (e) { return String(n); }
+  }
+  function queueText(q) {
+    if (q.wait_high_seconds === null) return QT.open.replace("{n}", ordinal(q.position));
+    if (q.wait_high_seconds === 0) return QT.soon;
+    var lo = Math.floor(q.wait_low_seconds / 60), hi = Math.max(Math.ceil(q.wait_high_seconds / 60), lo + 1);
+    return QT.line.replace("{n}", ordinal(q.position)).replace("{range}", lo + "–" + hi);
+  }
   var who = token ? "t:" + token.split(".")[1] : "v";
 
   function get(k) { try { return localStorage.getItem(ns + k); } catch (e) { return null; } }
@@ -26,7 +53,7 @@
   // ---- state (docs/chat-protocol.md, "Client state") ----
   var S = {
     ws: null, ready: false, status: "idle", stopped: "", attempt: 0, timer: 0, me: null,
-    convs: {}, visitor: null, open: false, notice: "", typing: null, names: {},
+    convs: {}, queue: {}, visitor: null, open: false, notice: "", typing: null, names: {},
     bucket: 20, rate: 5, burst: 20, lastHeard: 0,
   };
   var outbox = [];
@@ -66,6 +93,7 @@
     ".b{padding:8px 12px;border-radius:14px;background:var(--li);white-space:pre-wrap;overflow-wrap:anywhere;unicode-bidi:plaintext}" +
     ".me .b{background:var(--a);color:#fff}.fail .b{background:#b3261e}" +
     ".meta{font-size:11px;color:var(--mu);margin:2px 4px 0}" +
+    ".q{padding:7px 14px;background:var(--li);color:var(--fg);font-size:13px;border-bottom:1px solid var(--bd)}" +
     ".ty{min-height:20px;padding:0 14px;font-size:12px;color:var(--mu);font-style:italic}" +
     "form.c{display:flex;gap:8px;padding:10px;border-top:1px solid var(--bd)}" +
     "textarea,input{font:inherit;font-weight:400;color:var(--fg);background:var(--bg);border:1px solid var(--bd);border-radius:10px;padding:9px 11px;width:100%}" +
@@ -84,6 +112,7 @@
     '<section class="p" id="kp" role="dialog" aria-labelledby="kt" hidden>' +
     '<header><div class="hd"><h2 id="kt"></h2><div class="st"></div></div><button type="button" class="x" aria-label="Close chat">×</button></header>' +
     '<div class="ban" role="status" hidden><span></span><button type="button">Retry now</button></div>' +
+    '<div class="q" role="status" aria-live="polite" hidden></div>' +
     '<form class="v" hidden novalidate><p>Hi! Tell us who you are and we will reply here.</p>' +
     '<label>Name<input name="name" autocomplete="name" maxlength="128" required></label>' +
     '<label>Email<input name="email" type="email" autocomplete="email" maxlength="254" required></label>' +
@@ -106,7 +135,7 @@
   function $(s) { return root.querySelector(s); }
   var el = {
     r: $(".r"), panel: $(".p"), bub: $(".bub"), badge: $(".badge"), x: $(".x"), sub: $(".st"), ban: $(".ban"), banText: $(".ban span"),
-    retry: $(".ban button"), vform: $("form.v"), verr: $(".err"), log: $(".log"), ty: $(".ty"), form: $("form.c"), input: $("textarea"),
+    retry: $(".ban button"), queue: $(".q"), vform: $("form.v"), verr: $(".err"), log: $(".log"), ty: $(".ty"), form: $("form.c"), input: $("textarea"),
   };
   $("h2").textContent = title;
   var nodes = {};
@@ -181,6 +210,10 @@
     el.vform.hidden = !needForm;
     el.log.hidden = el.form.hidden = needForm;
     el.ty.hidden = needForm;
+    var c = current(), q = c && S.queue[c.number];
+    var waits = !!(q && q.waiting && c.ticket.assignee_id == null && S.ready && !needForm);
+    el.queue.hidden = !waits;
+    el.queue.textContent = waits ? queueText(q) : "";
     el.ty.textContent = S.typing ? S.typing + " is typing…" : "";
     var text = S.notice, retry = false;
     if (S.stopped) text = S.stopped;
@@ -264,6 +297,7 @@
     var t = f.type;
     if (t === "welcome") {
       var known = Object.keys(S.convs);
+      S.queue = {}; // a fresh connection is told afresh where its waiting chats stand
       S.me = f.me || null; S.ready = true; S.status = "online"; S.attempt = 0; S.lost = false;
       if (f.limits) { S.rate = f.limits.messages_per_second || 5; S.burst = S.bucket = f.limits.burst || 20; }
       if (f.visitor_token) put("visitor", f.visitor_token);
@@ -284,6 +318,8 @@
       pump(); render();
     } else if (t === "event") {
       applyEvent(f); render(); markRead();
+    } else if (t === "queue_position") { // where a waiting chat stands; hidden once an agent joins
+      S.queue[f.conversation] = f; renderStatus();
     } else if (t === "typing") {
       var w = f.who || {};
       if (S.me && w.kind === S.me.kind && w.id === S.me.id) return;

@@ -254,6 +254,29 @@ def test_position_counts_who_goes_first() -> None:
     assert [t.id for t in queue.ordered(10.0)][:2] == [1, 9]
 
 
+@settings(max_examples=100, deadline=None)
+@given(scenes(), st.data())
+def test_positions_at_once_equal_one_at_a_time(scene: Scene, data: st.DataObject) -> None:
+    ts, _, now = scene
+    queue = WaitingQueue()
+    for t in ts:
+        queue.add(t, 0.0)
+    wanted = [
+        (
+            t.id,
+            [
+                (lang, skill, None, t.channel)
+                for lang in data.draw(st.sets(st.sampled_from(LANGS)))
+                for skill in data.draw(st.sets(st.sampled_from(SKILLS)))
+            ],
+        )
+        for t in ts
+    ]
+    assert queue.positions(wanted, now) == {
+        ticket_id: queue.position(ticket_id, now, among) for ticket_id, among in wanted
+    }
+
+
 def test_reroute_when_offline_or_over_capacity() -> None:
     agent = AgentState(1, frozenset({"en"}), frozenset({"general"}), {"web_chat": 2, "phone": 1})
     held = [

@@ -16,7 +16,10 @@ from kefu.domain.routing.sla import (
     SlaPolicy,
     SlaRule,
     SlaState,
+    TeamCalendar,
     calendar_for,
+    calendar_name,
+    team_calendar,
 )
 
 BERLIN_OFFICE = Schedule.weekdays("Europe/Berlin", ["09:00-17:00"])
@@ -42,6 +45,49 @@ def test_most_specific_rule_wins() -> None:
         SlaPolicy(rules=(), warn_at=1.5)
     with pytest.raises(ValueError, match="unknown business calendar"):
         calendar_for(SlaRule(None, None, None, calendar="tokyo"), {})
+
+
+TEAMS = (
+    TeamCalendar(1, "tokyo", frozenset({"ja"})),
+    TeamCalendar(2, None, frozenset({"ko"})),
+    TeamCalendar(3, "seoul", frozenset({"ko", "ja"})),
+)
+
+
+@pytest.mark.parametrize(
+    ("team_id", "language", "rule_calendar", "expected"),
+    [
+        (1, "en", None, "tokyo"),  # the owning team's calendar, whatever the language
+        (2, "ja", None, "24x7"),  # the owner has none: not another team's by language
+        (None, "ja", None, "tokyo"),  # unowned: the first team serving the language
+        (None, "ko", None, "seoul"),  # … that has a calendar
+        (None, "en", None, "24x7"),
+        (None, None, None, "24x7"),
+        (99, "ja", None, "24x7"),  # a team that no longer exists
+        (1, "ja", "24x7", "24x7"),  # a rule that names a calendar wins, 24x7 included
+        (None, "ja", "berlin", "berlin"),
+    ],
+)
+def test_team_calendar_unless_the_rule_names_one(
+    team_id: int | None, language: str | None, rule_calendar: str | None, expected: str
+) -> None:
+    rule = SlaRule(timedelta(hours=1), None, None, calendar=rule_calendar)
+    assert calendar_name(rule, team_calendar(team_id, language, TEAMS)) == expected
+
+
+def test_team_calendar_counts_the_clock_in_its_hours() -> None:
+    rule = SlaRule(timedelta(hours=4), None, None)
+    calendars = {"berlin": BERLIN_OFFICE}
+    friday = utc(2026, 11, 27, 15)  # 16:00 in Berlin
+    team = team_calendar(7, "de", [TeamCalendar(7, "berlin")])
+    office = SlaClock.start(
+        SlaMetric.FIRST_RESPONSE, timedelta(hours=4), calendar_for(rule, calendars, team), friday
+    )
+    around = SlaClock.start(
+        SlaMetric.FIRST_RESPONSE, timedelta(hours=4), calendar_for(rule, calendars), friday
+    )
+    assert office.deadline() == utc(2026, 11, 30, 11)  # Monday 12:00 Berlin
+    assert around.deadline() == friday + timedelta(hours=4)
 
 
 def test_deadline_skips_the_weekend_in_business_hours() -> None:

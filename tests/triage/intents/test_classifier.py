@@ -8,7 +8,12 @@ import numpy as np
 import pytest
 
 from kefu.triage.embedding import Vectors, get_embedder
-from kefu.triage.intents.classifier import IntentClassifier, tune_threshold
+from kefu.triage.intents.classifier import (
+    ClassifierConfig,
+    IntentClassifier,
+    pair_scores,
+    tune_threshold,
+)
 from kefu.triage.intents.examples import Example, shipped_examples
 from kefu.triage.intents.model import load_model
 from kefu.triage.intents.vector_cache import VectorCache, embed_cached, shipped_cache
@@ -83,3 +88,32 @@ def test_the_threshold_separates_confident_answers_from_out_of_scope() -> None:
     threshold = tune_threshold(in_conf, correct, oos_conf)
     assert 0.35 < threshold <= 0.8
     assert tune_threshold(in_conf, correct, np.array([])) == 0.0  # nothing to reject
+
+
+@pytest.mark.parametrize("classes", [3, 5, 12])
+def test_pair_scores_are_scikit_learns_one_vs_rest_view(classes: int) -> None:
+    from sklearn.svm import SVC
+
+    rng = np.random.default_rng(classes)
+    x = rng.standard_normal((30 * classes, 6))
+    y = rng.integers(0, classes, len(x))
+    pairs = SVC(gamma=1.0, decision_function_shape="ovo").fit(x, y)
+    reference = SVC(gamma=1.0, decision_function_shape="ovr").fit(x, y)
+    scores = pair_scores(pairs.decision_function(x[:40]), classes)
+    assert np.allclose(scores, reference.decision_function(x[:40]))
+
+
+def test_two_intents_and_the_blend(data: tuple[list[Example], Vectors]) -> None:
+    examples, vectors = data
+    two = [i for i, e in enumerate(examples) if e.intent in ("deposit_missing", "p2p_trading")]
+    texts = [examples[i].text for i in two]
+    labels = [examples[i].intent for i in two]
+    # The SVM alone: with one pair scikit-learn's decision values have the other sign.
+    svm_only = IntentClassifier(ClassifierConfig(blend=(1.0, 0.0, 0.0)))
+    found = svm_only.fit(texts, vectors[two], labels).predict(texts, vectors[two])
+    assert np.mean([p.label == label for p, label in zip(found, labels, strict=True)]) > 0.95
+    probabilities = svm_only.predict_proba(texts, vectors[two])
+    assert probabilities.shape == (len(two), 2)
+    assert np.allclose(probabilities.sum(axis=1), 1.0)
+    with pytest.raises(ValueError, match="shares"):
+        IntentClassifier(ClassifierConfig(blend=(0.5, 0.2, 0.2)))
