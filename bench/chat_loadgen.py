@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import math
+import os
 import random
 import sys
 import time
@@ -419,8 +420,14 @@ def main() -> int:
     cfg = Config(**orjson.loads(sys.stdin.buffer.read()))
     result = run_async(run(cfg))
     # nan (not acked, not delivered) becomes null; the CPU is by pid (int keys)
-    sys.stdout.buffer.write(orjson.dumps(result, option=orjson.OPT_NON_STR_KEYS))
-    sys.stdout.flush()
+    data = orjson.dumps(result, option=orjson.OPT_NON_STR_KEYS)
+    # The event loop may have left the pipe non-blocking; a partial write would cut the
+    # results short (hundreds of KB with per-message times), so write them whole, blocking.
+    fd = sys.stdout.fileno()
+    os.set_blocking(fd, True)
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
     return 0
 
 
