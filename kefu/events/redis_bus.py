@@ -232,12 +232,9 @@ class RedisBus(_FanoutBus):
         if loop.time() < self._publish_paused_until:
             log.debug("Redis unavailable: %d event(s) reach this process only", len(commands))
             return
-        pipe = self._client.pipeline(transaction=False)
-        for channel, data in commands:
-            pipe.publish(channel, data)
         try:
             async with asyncio.timeout(self.timeout):
-                await pipe.execute()
+                await self._publish_all(commands)
         except Exception as exc:
             self._publish_paused_until = loop.time() + _PUBLISH_PAUSE
             log.warning(
@@ -247,6 +244,24 @@ class RedisBus(_FanoutBus):
                 exc,
                 len(commands),
             )
+
+    async def _publish_all(self, commands: list[tuple[str, bytes]]) -> None:
+        """PUBLISH each (channel, data) on one pooled connection, written at once, then read
+        the replies: what a pipeline does, without its per-call bookkeeping (this runs for
+        nearly every chat message)."""
+        pool = self._client.connection_pool
+        conn = await pool.get_connection()  # type: ignore[no-untyped-call]
+        try:
+            await conn.send_packed_command(
+                conn.pack_commands([("PUBLISH", channel, data) for channel, data in commands])
+            )
+            for _ in commands:
+                await conn.read_response()
+        except BaseException:
+            await conn.disconnect()  # replies may be pending on it: never reuse it
+            raise
+        finally:
+            await pool.release(conn)
 
     # -- subscribing -----------------------------------------------------------------------
     def _live(self) -> _PubSubConnection | None:
