@@ -27,6 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from harness import migrated_database, reset_pg_schema  # noqa: E402
+
 DATA = ROOT / "bench" / "data"
 DEFAULT_PG_URL = "postgresql://127.0.0.1:5432/test"
 PG_SCHEMA = "kefu_bench_triage"
@@ -179,23 +181,6 @@ def _corpus() -> list[str]:
     return list(dict.fromkeys(texts))
 
 
-async def _prepare(url: str, schema: str | None) -> None:
-    from sqlalchemy import text
-
-    from kefu.store.db import make_engine
-    from kefu.store.migrate import upgrade
-
-    if schema:
-        admin = make_engine(url, pool_size=1)
-        async with admin.begin() as conn:
-            await conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-            await conn.execute(text(f"CREATE SCHEMA {schema}"))
-        await admin.dispose()
-    engine = make_engine(url, pool_size=1, schema=schema)
-    await upgrade(engine)
-    await engine.dispose()
-
-
 async def bench_enrichment(
     url: str, schema: str | None, count: int, customers: int
 ) -> dict[str, Any]:
@@ -216,7 +201,7 @@ async def bench_enrichment(
     from kefu.store.repositories import tickets as repo
     from kefu.triage.embedding import embed_queries
 
-    await _prepare(url, schema)
+    await migrated_database(url, schema)
     tmp = Path(tempfile.mkdtemp(prefix="kefu-triage-bench-"))
     settings = Settings(database_url=url, database_schema=schema, data_dir=tmp, triage_safety=False)
     engine = make_engine(url, 5, schema=schema)
@@ -265,7 +250,7 @@ async def bench_enrichment(
         embed_ms.append((time.perf_counter() - t0) * 1000)
     await engine.dispose()
     if schema:
-        await _prepare_drop(url, schema)
+        await reset_pg_schema(url, schema, create=False)
     latencies.sort()
     return {
         "messages": len(latencies),
@@ -275,17 +260,6 @@ async def bench_enrichment(
         "max_ms": round(latencies[-1], 1),
         "embedding_p50_ms": round(statistics.median(embed_ms), 1),
     }
-
-
-async def _prepare_drop(url: str, schema: str) -> None:
-    from sqlalchemy import text
-
-    from kefu.store.db import make_engine
-
-    admin = make_engine(url, pool_size=1)
-    async with admin.begin() as conn:
-        await conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-    await admin.dispose()
 
 
 def main(argv: list[str] | None = None) -> int:

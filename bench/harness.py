@@ -138,7 +138,9 @@ def add_pg_arguments(parser: argparse.ArgumentParser, default_schema: str) -> No
     )
 
 
-async def reset_pg_schema(url: str, schema: str) -> None:
+async def reset_pg_schema(url: str, schema: str, *, create: bool = True) -> None:
+    """Drop the schema (and everything in it), then create it again empty unless `create` is
+    False."""
     from sqlalchemy import text
 
     from kefu.store.db import make_engine
@@ -147,7 +149,23 @@ async def reset_pg_schema(url: str, schema: str) -> None:
     try:
         async with engine.begin() as conn:
             await conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-            await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+            if create:
+                await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    finally:
+        await engine.dispose()
+
+
+async def migrated_database(url: str, schema: str | None) -> None:
+    """kefu's tables, migrated, in an empty schema (dropped and created again first) or, with
+    no schema, in the database as it is (a fresh SQLite file)."""
+    from kefu.store.db import make_engine
+    from kefu.store.migrate import upgrade
+
+    if schema:
+        await reset_pg_schema(url, schema)
+    engine = make_engine(url, pool_size=1, schema=schema)
+    try:
+        await upgrade(engine)
     finally:
         await engine.dispose()
 

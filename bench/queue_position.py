@@ -22,27 +22,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import Target, add_pg_arguments, log, make_target
+from bench.harness import Target, add_pg_arguments, log, make_target, migrated_database
 
 LANGUAGES = ("en", "zh", "ja", "es", "ru", "ko")
 INTENTS = ("withdrawal_issue", "deposit_issue", "account_access", "kyc", "general_question")
-
-
-async def _prepare(url: str, schema: str | None) -> None:
-    from sqlalchemy import text
-
-    from kefu.store.db import make_engine
-    from kefu.store.migrate import upgrade
-
-    if schema:
-        admin = make_engine(url, pool_size=1)
-        async with admin.begin() as conn:
-            await conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-            await conn.execute(text(f"CREATE SCHEMA {schema}"))
-        await admin.dispose()
-    engine = make_engine(url, pool_size=1, schema=schema)
-    await upgrade(engine)
-    await engine.dispose()
 
 
 async def run(target: Target, agents: int, waiting: int, rounds: int) -> dict[str, Any]:
@@ -65,7 +48,7 @@ async def run(target: Target, agents: int, waiting: int, rounds: int) -> dict[st
 
     url, schema = target.url, target.schema
     target.data_dir.mkdir(parents=True, exist_ok=True)
-    await _prepare(url, schema)
+    await migrated_database(url, schema)
     settings = Settings(database_url=url, database_schema=schema, data_dir=target.data_dir)
     engine = make_engine(url, 5, schema=schema)
     files = FileStore(target.data_dir / "attachments")
