@@ -35,10 +35,6 @@ def external_id_for(actor: Principal, cid: str) -> str:
     return f"{actor.kind.value}:{actor.id}:{cid}"
 
 
-def chat_external_id(uow: UnitOfWork, cid: str) -> str:
-    return external_id_for(uow.actor, cid)
-
-
 async def post_chat_message(
     deps: ActionDeps,
     actor: Principal,
@@ -87,7 +83,7 @@ async def do_chat_message(
     Customers may omit the conversation: the message goes to their open chat, or opens one.
     """
     uow.require(Perm.TICKETS_WRITE)
-    external_id = chat_external_id(uow, cid)
+    external_id = external_id_for(uow.actor, cid)
     existing = await repo.message_by_external_id(uow.session, CHAT, external_id)
     if existing is not None:
         ticket = await lock_chat(uow, existing.ticket_id)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kefu.actions.messages import MAX_BODY_CHARS, PostedMessage
+from kefu.actions.messages import MAX_BODY_CHARS, PostedMessage, author_of
 from kefu.actions.unit_of_work import ActionDeps, after_commit
 from kefu.domain.enums import Channel, Direction
 from kefu.domain.permissions import Perm, Principal, require
@@ -31,12 +31,6 @@ class PlainPosted:
     ticket_id: int
     posted: PostedMessage
     seq: int  # the message's place in the conversation's event log
-
-
-def _author(actor: Principal, direction: Direction) -> tuple[str, int | None]:
-    if direction == Direction.INBOUND:
-        return "customer", actor.id
-    return ("agent", actor.id) if actor.id else ("system", None)
 
 
 async def do_post_plain(
@@ -62,7 +56,7 @@ async def do_post_plain(
             return None
     direction = Direction.INBOUND if inbound else Direction.OUTBOUND
     pending = inbound and deps.pipeline.wants(text)  # some enricher will look at it
-    author_kind, author_id = _author(actor, direction)
+    author_kind, author_id = author_of(actor, direction)
     message = Message(
         id=None,
         created_at=None,

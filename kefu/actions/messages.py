@@ -14,7 +14,7 @@ from kefu.domain.customer_notices import verdict_notice
 from kefu.domain.enums import Direction, TicketStatus
 from kefu.domain.errors import Conflict, InvalidInput, PermissionDenied
 from kefu.domain.html import sanitize_html
-from kefu.domain.permissions import Perm
+from kefu.domain.permissions import Perm, Principal
 from kefu.domain.restriction_policy import Verdict
 from kefu.domain.secret_warnings import language_of
 from kefu.domain.ticket_number import format_number
@@ -75,16 +75,17 @@ class MessageInput:
     attachments: tuple[AttachmentInput, ...] = ()
 
 
-def author_of(uow: UnitOfWork, direction: Direction) -> tuple[str, int | None]:
-    if uow.actor.is_customer:
+def author_of(actor: Principal, direction: Direction) -> tuple[str, int | None]:
+    """Who a message in `direction` from `actor` is stored as written by."""
+    if actor.is_customer:
         if direction != Direction.INBOUND:
             raise PermissionDenied("customers can only write inbound messages")
-        return "customer", uow.actor.id
+        return "customer", actor.id
     if direction == Direction.INBOUND:
         # Staff or integrations recording what a customer sent (channel ingestion).
         return "customer", None
-    if uow.actor.id:
-        return "agent", uow.actor.id
+    if actor.id:
+        return "agent", actor.id
     return "system", None
 
 
@@ -135,7 +136,7 @@ async def do_add_message(
         existing = await repo.message_by_external_id(uow.session, data.channel, data.external_id)
         if existing is not None:
             return await _redelivered(uow, ticket, existing)
-    author_kind, author_id = author_of(uow, direction)
+    author_kind, author_id = author_of(uow.actor, direction)
     if direction == Direction.INBOUND and author_id is None:
         author_id = ticket.customer_id
     verdict = (
