@@ -15,7 +15,7 @@ Levels: none → warning → slow mode → temporary mute → block pending supe
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import IntEnum
 
@@ -110,7 +110,7 @@ class Verdict:
     outcome: str
     level: Level
     retry_at: datetime | None = None  # when the customer can write freely again
-    detail: str = field(default="", compare=False)
+    # What the customer is told, in their language: kefu/domain/customer_notices.py.
 
     @property
     def restricted(self) -> bool:
@@ -121,30 +121,12 @@ def check(r: Restriction, now: datetime, cfg: PolicyConfig = DEFAULT) -> Verdict
     """What a message sent at `now` gets, given the customer's restriction."""
     r = current(r, now, cfg)
     if r.level == Level.BLOCKED:
-        return Verdict(
-            "blocked",
-            r.level,
-            None,
-            "Your messages are on hold until a supervisor reviews this conversation. "
-            "They have been saved and will be read.",
-        )
+        return Verdict("blocked", r.level, None)
     if r.level == Level.MUTED:
         until = r.since + timedelta(seconds=cfg.mute_seconds)
-        return Verdict(
-            "muted",
-            r.level,
-            until,
-            f"You are temporarily muted. Your message was saved; you can write again at "
-            f"{until:%H:%M} UTC.",
-        )
+        return Verdict("muted", r.level, until)
     if r.level == Level.SLOW and r.last_message_at is not None:
         ready = r.last_message_at + timedelta(seconds=cfg.slow_interval_seconds)
         if now < ready:
-            return Verdict(
-                "slowed",
-                r.level,
-                ready,
-                f"Slow mode: one message every {cfg.slow_interval_seconds:g} seconds. Your "
-                f"message was saved; please wait before writing again.",
-            )
+            return Verdict("slowed", r.level, ready)
     return Verdict("ok", r.level)
