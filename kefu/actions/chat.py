@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy.exc import IntegrityError
 
 from kefu.actions import chat_plain
+from kefu.actions.chat_plain import ChatPosted
 from kefu.actions.messages import MessageInput, PostedMessage, do_add_message
 from kefu.actions.tickets import TicketInput, do_assign, do_create_ticket
 from kefu.actions.unit_of_work import ActionDeps, UnitOfWork
@@ -20,14 +19,6 @@ from kefu.store.repositories import tickets as repo
 
 CHAT = Channel.WEB_CHAT.value
 SUBJECT_CHARS = 80
-
-
-@dataclass(frozen=True)
-class ChatPosted:
-    ticket_id: int  # the conversation the message is in
-    posted: PostedMessage
-    started: bool  # this message opened a new conversation
-    seq: int | None = None  # the new message's seq in the conversation (None: a duplicate)
 
 
 def external_id_for(actor: Principal, cid: str) -> str:
@@ -51,7 +42,7 @@ async def post_chat_message(
             deps, actor, conversation, external_id_for(actor, cid), body, request_id
         )
         if plain is not None:
-            return ChatPosted(plain.ticket_id, plain.posted, started=False, seq=plain.seq)
+            return plain
     for attempt in (1, 2):
         try:
             async with UnitOfWork(deps, actor, request_id) as uow:

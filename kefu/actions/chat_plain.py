@@ -27,10 +27,13 @@ CHAT = Channel.WEB_CHAT.value
 
 
 @dataclass(frozen=True)
-class PlainPosted:
-    ticket_id: int
+class ChatPosted:
+    """What a chat message did (both paths; `kefu.actions.chat` uses it too)."""
+
+    ticket_id: int  # the conversation the message is in
     posted: PostedMessage
-    seq: int  # the message's place in the conversation's event log
+    started: bool  # this message opened a new conversation
+    seq: int | None = None  # the new message's seq in the conversation (None: a duplicate)
 
 
 async def do_post_plain(
@@ -40,7 +43,7 @@ async def do_post_plain(
     external_id: str,
     body: str,
     request_id: str | None = None,
-) -> PlainPosted | None:
+) -> ChatPosted | None:
     """Write the message, publish its event; None: not plain (or already stored), nothing
     written — the general path finds a stored duplicate and acknowledges it."""
     require(actor, Perm.TICKETS_WRITE)
@@ -107,4 +110,5 @@ async def do_post_plain(
         seq=written.seq,
     )
     await after_commit(deps, [event], [message.id] if pending else [])
-    return PlainPosted(written.ticket_id, PostedMessage(message, [], created=True), written.seq)
+    posted = PostedMessage(message, [], created=True)
+    return ChatPosted(written.ticket_id, posted, started=False, seq=written.seq)
