@@ -21,7 +21,6 @@ from kefu.domain.permissions import Perm, Principal, require
 from kefu.events.bus import DESK_STREAM, Event, ticket_stream
 from kefu.store.models import Message
 from kefu.store.repositories import chat_write
-from kefu.store.serialize import message_view
 
 CHAT = Channel.WEB_CHAT.value
 
@@ -75,22 +74,13 @@ async def do_post_plain(
         # ones are never enriched and keep no mark, as on the general path): `mark_enriched`.
         enriched_at=None,
     )
-    view = message_view(message, [])
-    del view["id"], view["created_at"]  # the statement fills them in
     async with deps.raw.connection() as connection:
         written = await chat_write.write_plain(
             connection,
             chat_write.NewChatMessage(
-                ticket_id=conversation,
+                message=message,
                 customer_id=actor.id if inbound else None,
-                direction=direction,
-                author_kind=author_kind,
-                author_id=author_id,
-                body=text,
-                channel=CHAT,
-                external_id=external_id,
                 mark_enriched=inbound and not pending,
-                message_view=view,
                 actor_kind=actor.kind.value,
                 actor_id=actor.id or None,
                 request_id=request_id,
@@ -98,17 +88,14 @@ async def do_post_plain(
         )
     if written is None:
         return None
-    message.id = written.message_id
-    message.created_at = written.created_at
-    message.enriched_at = written.enriched_at
     changed = written.status != written.status_before
     also = (DESK_STREAM,) if changed else ()
     event = Event(
         "message.created",
-        (ticket_stream(written.ticket_id), *also),
+        (ticket_stream(conversation), *also),
         written.payload,
         seq=written.seq,
     )
     await after_commit(deps, [event], [message.id] if pending else [])
     posted = PostedMessage(message, [], created=True)
-    return ChatPosted(written.ticket_id, posted, started=False, seq=written.seq)
+    return ChatPosted(conversation, posted, started=False, seq=written.seq)

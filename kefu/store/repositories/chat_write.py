@@ -17,7 +17,7 @@ same rows with a single statement of data-modifying CTEs, so it needs neither BE
   (`kefu.domain.ticket_status.status_after_message`, rendered into a CASE below) and its first
   response time;
 - `m` inserts the message, skipping a duplicate client id with `ON CONFLICT DO NOTHING`;
-- `p` and `j` build the event's payload text (the message's view is rendered by the caller,
+- `p` and `j` build the event's payload text (the message's view is rendered in Python first,
   which leaves the id, the time, the status and the first response time to fill in; times are
   rendered as `kefu.store.serialize.iso` renders them);
 - `u`, `e`, `a` update the ticket, append the event to its log and write the audit rows, each
@@ -31,7 +31,6 @@ Statements run straight on an asyncpg connection (kefu/store/raw_pg.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -39,6 +38,8 @@ import orjson
 
 from kefu.domain.enums import Direction, TicketStatus
 from kefu.domain.ticket_status import status_after_message
+from kefu.store.models import Message
+from kefu.store.serialize import message_view
 
 
 def _iso_sql(column: str) -> str:
@@ -131,26 +132,19 @@ WITH t AS MATERIALIZED (
         ORDER BY 1
     ) x
 )
-SELECT j.id, j.seq, j.message_id, j.status, j.new_status, j.ts, j.first_response_at,
-       j.enriched_at, j.payload
+SELECT j.id, j.seq, j.message_id, j.status, j.new_status, j.ts, j.enriched_at, j.payload
 FROM j
 """
 
 
 @dataclass(frozen=True)
 class NewChatMessage:
-    """What the caller knows before writing: everything but the id, seq and status."""
+    """The message as it will be stored (its id, time and enrichment mark are the statement's
+    to fill in), and what the write needs besides."""
 
-    ticket_id: int
+    message: Message
     customer_id: int | None  # a customer writing: the conversation must be theirs
-    direction: Direction
-    author_kind: str
-    author_id: int | None
-    body: str
-    channel: str
-    external_id: str
     mark_enriched: bool  # stored as enriched already (no enricher wants it)
-    message_view: dict[str, Any]  # the message's view, without its id and time
     actor_kind: str
     actor_id: int | None
     request_id: str | None
@@ -158,49 +152,43 @@ class NewChatMessage:
 
 @dataclass(frozen=True)
 class WrittenChatMessage:
-    ticket_id: int
     seq: int
-    message_id: int
     status_before: str
     status: str
-    created_at: datetime
-    first_response_at: datetime | None
-    enriched_at: datetime | None
     payload: dict[str, Any]  # the event's payload, as stored
 
 
 async def write_plain(connection: Any, new: NewChatMessage) -> WrittenChatMessage | None:
-    """Write the message and what it changes, in one statement; None (nothing written) when it
-    is not plain or a message with the same channel and external id is already stored."""
-    view = orjson.dumps(new.message_view).decode()
-    if not view.startswith("{") or view == "{}":
+    """Write the message and what it changes, in one statement, and fill in the message's id,
+    time and enrichment mark; None (nothing written) when it is not plain or a message with the
+    same channel and external id is already stored."""
+    message = new.message
+    view = message_view(message, [])
+    del view["id"], view["created_at"]  # the statement fills them in
+    if not view:
         raise ValueError("the message view must be a non-empty JSON object")
     row = await connection.fetchrow(
-        statement(new.direction),
-        new.ticket_id,
+        statement(Direction(message.direction)),
+        message.ticket_id,
         new.customer_id,
-        new.direction.value,
-        new.author_kind,
-        new.author_id,
-        new.body,
-        new.channel,
-        new.external_id,
+        message.direction,
+        message.author_kind,
+        message.author_id,
+        message.body,
+        message.channel,
+        message.external_id,
         new.mark_enriched,
-        view,
+        orjson.dumps(view).decode(),
         new.actor_kind,
         new.actor_id,
         new.request_id,
     )
     if row is None:
         return None
+    message.id, message.created_at, message.enriched_at = row[2], row[5], row[6]
     return WrittenChatMessage(
-        ticket_id=row[0],
         seq=row[1],
-        message_id=row[2],
         status_before=row[3],
         status=row[4],
-        created_at=row[5],
-        first_response_at=row[6],
-        enriched_at=row[7],
-        payload=orjson.loads(row[8]),
+        payload=orjson.loads(row[7]),
     )
