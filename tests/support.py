@@ -14,17 +14,21 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kefu.actions.agents import AgentInput, do_create_agent, do_create_api_token, do_create_team
+from kefu.actions.customers import do_ensure_customer_by_uid
 from kefu.actions.inbound import build_deps
+from kefu.actions.messages import MessageInput, do_add_message
+from kefu.actions.tickets import TicketInput, do_create_ticket
 from kefu.actions.unit_of_work import ActionDeps, UnitOfWork
 from kefu.domain import customer_token
-from kefu.domain.enums import Role
-from kefu.domain.permissions import SYSTEM
+from kefu.domain.enums import Direction, Role
+from kefu.domain.permissions import SYSTEM, PrincipalKind, make_principal
 from kefu.events.bus import RecordingBus
 from kefu.settings import Settings
 from kefu.store.db import make_engine, make_sessionmaker
 from kefu.store.files import FileStore
 from kefu.store.migrate import upgrade
 from kefu.store.models import Base
+from kefu.store.repositories import tickets as tickets_repo
 
 PG_URL = os.environ.get("KEFU_TEST_DATABASE_URL", "postgresql://127.0.0.1:5432/test")
 # One schema per test session, so concurrent runs on one server never touch each other's tables.
@@ -186,3 +190,36 @@ async def create_ticket(
     response = await client.post("/api/v1/tickets", json=body, headers=desk.auth(who))
     assert response.status_code == 201, response.text
     return response.json()  # type: ignore[no-any-return]
+
+
+async def customer_opens(deps: ActionDeps, uid: str, text: str, intent: str | None = None) -> int:
+    """The customer `uid` (created if new) opens a web-chat ticket with `text`; enrichment is
+    waited for. Returns the ticket's id."""
+    async with UnitOfWork(deps, SYSTEM) as uow:
+        customer_id = (await do_ensure_customer_by_uid(uow, uid)).id
+    async with UnitOfWork(deps, make_principal(PrincipalKind.CUSTOMER, customer_id)) as uow:
+        created = await do_create_ticket(
+            uow,
+            TicketInput(
+                customer_id=customer_id,
+                subject=text[:60],
+                message=MessageInput(body=text, channel="web_chat"),
+                intent=intent,
+            ),
+        )
+    await deps.pipeline.drain()
+    return created.ticket.id
+
+
+async def customer_says(deps: ActionDeps, ticket_id: int, text: str) -> int:
+    """The ticket's customer writes `text` on it (web chat); enrichment is waited for. Returns
+    the message's id."""
+    async with deps.sessionmaker() as session:
+        customer_id = (await tickets_repo.get_ticket(session, ticket_id)).customer_id
+    async with UnitOfWork(deps, make_principal(PrincipalKind.CUSTOMER, customer_id)) as uow:
+        ticket = await tickets_repo.get_ticket(uow.session, ticket_id, lock=True)
+        posted = await do_add_message(
+            uow, ticket, Direction.INBOUND, MessageInput(body=text, channel="web_chat")
+        )
+    await deps.pipeline.drain()
+    return posted.message.id

@@ -10,15 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from kefu.actions.classify import classify_enricher
-from kefu.actions.customers import do_ensure_customer_by_uid
 from kefu.actions.inbound import build_deps
-from kefu.actions.messages import MessageInput, do_add_message
-from kefu.actions.tickets import TicketInput, do_create_ticket
 from kefu.actions.triage_enricher import triage_enricher
-from kefu.actions.unit_of_work import ActionDeps, UnitOfWork
+from kefu.actions.unit_of_work import ActionDeps
 from kefu.domain import enrichment_plan as plan
-from kefu.domain.enums import Direction
-from kefu.domain.permissions import SYSTEM, PrincipalKind, make_principal
 from kefu.events.bus import RecordingBus
 from kefu.settings import Settings
 from kefu.store.db import make_engine, make_sessionmaker
@@ -27,6 +22,7 @@ from kefu.store.models import Message, MessageMark, Ticket
 from kefu.store.repositories import tickets as repo
 from kefu.triage.embedding import Vectors, embed_queries
 from kefu.triage.intents.service import IntentService
+from tests import support
 
 
 class Recording:
@@ -61,34 +57,6 @@ async def enriching(
     await engine.dispose()
 
 
-async def _open(deps: ActionDeps, uid: str, text: str) -> int:
-    async with UnitOfWork(deps, SYSTEM) as uow:
-        customer_id = (await do_ensure_customer_by_uid(uow, uid)).id
-    async with UnitOfWork(deps, make_principal(PrincipalKind.CUSTOMER, customer_id)) as uow:
-        created = await do_create_ticket(
-            uow,
-            TicketInput(
-                customer_id=customer_id,
-                subject=text[:60],
-                message=MessageInput(body=text, channel="web_chat"),
-            ),
-        )
-    await deps.pipeline.drain()
-    return created.ticket.id
-
-
-async def _say(deps: ActionDeps, ticket_id: int, text: str) -> int:
-    async with deps.sessionmaker() as session:
-        customer_id = (await repo.get_ticket(session, ticket_id)).customer_id
-    async with UnitOfWork(deps, make_principal(PrincipalKind.CUSTOMER, customer_id)) as uow:
-        ticket = await repo.get_ticket(uow.session, ticket_id, lock=True)
-        posted = await do_add_message(
-            uow, ticket, Direction.INBOUND, MessageInput(body=text, channel="web_chat")
-        )
-    await deps.pipeline.drain()
-    return posted.message.id
-
-
 async def _state(
     deps: ActionDeps, ticket_id: int
 ) -> tuple[Ticket, list[Message], set[tuple[int, str]]]:
@@ -118,12 +86,14 @@ async def test_a_placed_conversation_is_not_read_again_line_by_line(
     enriching: tuple[ActionDeps, Recording, IntentService],
 ) -> None:
     deps, embed, _ = enriching
-    ticket_id = await _open(deps, "ana", "My USDT withdrawal has been pending for 6 hours")
+    ticket_id = await support.customer_opens(
+        deps, "ana", "My USDT withdrawal has been pending for 6 hours"
+    )
     embed.asked.clear()
     plain = ["is anyone there?", "the tx id is 0x8f3a9c1e", "ok, I will wait"]
     for text in plain:
-        await _say(deps, ticket_id, text)
-    rude = await _say(deps, ticket_id, "answer me, you idiot")
+        await support.customer_says(deps, ticket_id, text)
+    rude = await support.customer_says(deps, ticket_id, "answer me, you idiot")
     ticket, messages, marks = await _state(deps, ticket_id)
     assert (ticket.language, ticket.intent, ticket.intent_source) == (
         "en",
@@ -144,15 +114,17 @@ async def test_an_unplaced_conversation_is_classified_for_its_opening_lines(
     enriching: tuple[ActionDeps, Recording, IntentService],
 ) -> None:
     deps, _, _ = enriching
-    ticket_id = await _open(deps, "bea", "hi")
+    ticket_id = await support.customer_opens(deps, "bea", "hi")
     ticket, _, _ = await _state(deps, ticket_id)
     assert ticket.intent == "other"
-    await _say(deps, ticket_id, "I deposited 200 USDT over TRC20 and it is not in my balance")
+    await support.customer_says(
+        deps, ticket_id, "I deposited 200 USDT over TRC20 and it is not in my balance"
+    )
     ticket, messages, _ = await _state(deps, ticket_id)
     assert ticket.intent == "deposit_missing"  # the second line placed it
     assert messages[1].intent == "deposit_missing"
     for n in range(plan.CLASSIFY_LINES):
-        await _say(deps, ticket_id, f"still waiting {n}")
+        await support.customer_says(deps, ticket_id, f"still waiting {n}")
     _, messages, _ = await _state(deps, ticket_id)
     assert [m.intent for m in messages[2:]] == [None] * plan.CLASSIFY_LINES
 
@@ -161,9 +133,9 @@ async def test_a_conversation_the_model_cannot_place_is_left_to_an_agent_after_i
     enriching: tuple[ActionDeps, Recording, IntentService],
 ) -> None:
     deps, _, _ = enriching
-    ticket_id = await _open(deps, "cai", "hello")
+    ticket_id = await support.customer_opens(deps, "cai", "hello")
     for _ in range(plan.CLASSIFY_LINES):
-        await _say(deps, ticket_id, "hello?")
+        await support.customer_says(deps, ticket_id, "hello?")
     ticket, messages, _ = await _state(deps, ticket_id)
     assert ticket.intent == "other"
     classified = [m.intent is not None for m in messages]

@@ -7,14 +7,12 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from kefu.actions.customers import do_ensure_customer_by_uid
 from kefu.actions.escalation import escalation_enricher
 from kefu.actions.inbound import enricher_factories
-from kefu.actions.messages import MessageInput, do_add_message
-from kefu.actions.tickets import TicketInput, do_change_status, do_create_ticket, do_merge
+from kefu.actions.tickets import do_change_status, do_merge
 from kefu.actions.unit_of_work import ActionDeps, UnitOfWork
-from kefu.domain.enums import Direction, TicketStatus
-from kefu.domain.permissions import SYSTEM, PrincipalKind, make_principal
+from kefu.domain.enums import TicketStatus
+from kefu.domain.permissions import SYSTEM
 from kefu.domain.ticket_number import format_number
 from kefu.events.bus import RecordingBus
 from kefu.settings import Settings
@@ -33,36 +31,6 @@ async def escalating(settings: Settings) -> AsyncIterator[Escalating]:
     await engine.dispose()
 
 
-async def _open(deps: ActionDeps, uid: str, text: str, intent: str | None = None) -> int:
-    async with UnitOfWork(deps, SYSTEM) as uow:
-        customer_id = (await do_ensure_customer_by_uid(uow, uid)).id
-    customer = make_principal(PrincipalKind.CUSTOMER, customer_id)
-    async with UnitOfWork(deps, customer) as uow:
-        created = await do_create_ticket(
-            uow,
-            TicketInput(
-                customer_id=customer_id,
-                subject=text[:60],
-                message=MessageInput(body=text, channel="web_chat"),
-                intent=intent,
-            ),
-        )
-    await deps.pipeline.drain()
-    return created.ticket.id
-
-
-async def _say(deps: ActionDeps, ticket_id: int, text: str) -> None:
-    async with deps.sessionmaker() as session:
-        customer_id = (await repo.get_ticket(session, ticket_id)).customer_id
-    customer = make_principal(PrincipalKind.CUSTOMER, customer_id)
-    async with UnitOfWork(deps, customer) as uow:
-        ticket = await repo.get_ticket(uow.session, ticket_id, lock=True)
-        await do_add_message(
-            uow, ticket, Direction.INBOUND, MessageInput(body=text, channel="web_chat")
-        )
-    await deps.pipeline.drain()
-
-
 async def _escalations(deps: ActionDeps, ticket_id: int) -> list[tuple[int, str | None, str]]:
     async with deps.sessionmaker() as session:
         return [
@@ -72,16 +40,16 @@ async def _escalations(deps: ActionDeps, ticket_id: int) -> list[tuple[int, str 
 
 async def test_asking_for_a_supervisor_escalates_once_per_level(escalating: Escalating) -> None:
     deps, bus = escalating
-    calm = await _open(deps, "U1", "My withdrawal is pending since this morning")
+    calm = await support.customer_opens(deps, "U1", "My withdrawal is pending since this morning")
     assert await _escalations(deps, calm) == []
-    await _say(deps, calm, "This is taking forever. I want to speak to a manager!")
+    await support.customer_says(deps, calm, "This is taking forever. I want to speak to a manager!")
     assert await _escalations(deps, calm) == [
         (1, "supervisor_request", "Customer asked for a supervisor (“speak to a manager”)")
     ]
     escalated = [e for e in bus.published if e.type == "ticket.updated" and not e.public]
     assert escalated
-    await _say(deps, calm, "Hello?? Speak to a manager, I said")
-    await _say(deps, calm, "Позовите руководителя")
+    await support.customer_says(deps, calm, "Hello?? Speak to a manager, I said")
+    await support.customer_says(deps, calm, "Позовите руководителя")
     assert len(await _escalations(deps, calm)) == 1  # asking again does not climb the ladder
     async with deps.sessionmaker() as session:
         ticket = await repo.get_ticket(session, calm)
@@ -95,36 +63,48 @@ async def test_asking_for_a_supervisor_escalates_once_per_level(escalating: Esca
     assert audits[0].after["trigger"] == "supervisor_request"
 
     # In Japanese, at once, from the first message; the bare word only in a complaint.
-    assert len(await _escalations(deps, await _open(deps, "U2", "責任者を出してください"))) == 1
-    assert await _escalations(deps, await _open(deps, "U3", "where is the manager")) == []
-    angry = await _open(deps, "U4", "Terrible service. Where is the manager", intent="complaint")
+    assert (
+        len(
+            await _escalations(
+                deps, await support.customer_opens(deps, "U2", "責任者を出してください")
+            )
+        )
+        == 1
+    )
+    assert (
+        await _escalations(deps, await support.customer_opens(deps, "U3", "where is the manager"))
+        == []
+    )
+    angry = await support.customer_opens(
+        deps, "U4", "Terrible service. Where is the manager", intent="complaint"
+    )
     assert [t for _, t, _ in await _escalations(deps, angry)] == ["supervisor_request"]
 
 
 async def test_contacting_again_about_the_same_issue_escalates(escalating: Escalating) -> None:
     deps, _ = escalating
-    first = await _open(deps, "U1", "My BTC withdrawal is stuck")
+    first = await support.customer_opens(deps, "U1", "My BTC withdrawal is stuck")
     # The duplicate detection joined their second ticket to the first (as the triage enricher
     # does): the next message on it is a repeat contact.
-    second = await _open(deps, "U1", "Still no BTC withdrawal!")
+    second = await support.customer_opens(deps, "U1", "Still no BTC withdrawal!")
     async with UnitOfWork(deps, SYSTEM) as uow:
         target = await repo.get_ticket(uow.session, first, lock=True)
         source = await repo.get_ticket(uow.session, second, lock=True)
         await do_merge(uow, source, target, reason="duplicate", similarity=0.95)
-    await _say(deps, first, "Any news?")
+    await support.customer_says(deps, first, "Any news?")
     assert [(lvl, t) for lvl, t, _ in await _escalations(deps, first)] == [(1, "repeat_contact")]
-    await _say(deps, first, "Hello?")
+    await support.customer_says(deps, first, "Hello?")
     assert len(await _escalations(deps, first)) == 1
 
     # Solved, then the customer writes: it reopens (a thank-you would too) — not yet; writing
     # again on the reopened ticket is a repeat contact.
-    other = await _open(deps, "U5", "I cannot verify my account")
+    other = await support.customer_opens(deps, "U5", "I cannot verify my account")
     async with UnitOfWork(deps, SYSTEM) as uow:
         ticket = await repo.get_ticket(uow.session, other, lock=True)
         await do_change_status(uow, ticket, TicketStatus.SOLVED)
-    await _say(deps, other, "It still does not work")
+    await support.customer_says(deps, other, "It still does not work")
     assert await _escalations(deps, other) == []
-    await _say(deps, other, "Please, I need this fixed")
+    await support.customer_says(deps, other, "Please, I need this fixed")
     assert await _escalations(deps, other) == [
         (
             1,
@@ -146,8 +126,10 @@ async def test_a_duplicate_found_by_triage_escalates_the_open_ticket(settings: S
     both = settings.model_copy(update={"auto_escalate": True, "triage_safety": True})
     engine, deps, _ = support.deps_for(both)
     try:
-        first = await _open(deps, "alice", "My BTC withdrawal has been pending for 3 hours")
-        again = await _open(
+        first = await support.customer_opens(
+            deps, "alice", "My BTC withdrawal has been pending for 3 hours"
+        )
+        again = await support.customer_opens(
             deps, "alice", "Where is my bitcoin withdrawal? Still not arrived after hours"
         )
         async with deps.sessionmaker() as session:
