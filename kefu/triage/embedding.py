@@ -78,6 +78,11 @@ class _RememberingEmbedder:
     def _encode(self, texts: list[str], is_query: bool) -> Vectors:
         raise NotImplementedError
 
+    def forget(self) -> None:
+        """Drop the remembered vectors (benchmarks time the model, not the memory)."""
+        with self._lock:
+            self._recent.clear()
+
     def embed_queries(self, texts: Sequence[str]) -> Vectors:
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
