@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from tokenizers import Tokenizer
 
 _SPACES = re.compile(" {2,}")
+_SURROGATES = re.compile("[\ud800-\udfff]")
 _META = "\u2581"
 
 
@@ -47,6 +48,8 @@ class E5Tokenizer:
 
     def content(self, text: str) -> list[int]:
         """Token ids of `text` without <s> and </s>."""
+        # A lone surrogate (JSON allows "\ud800") is no character: read it as U+FFFD.
+        text = _SURROGATES.sub("\ufffd", text)
         normalised = _SPACES.sub(" ", text.translate(self._table))
         if not normalised.startswith(" "):
             normalised = " " + normalised

