@@ -4,7 +4,13 @@
   charge, in each language kefu supports (`ASKS`, matched as written, after normalising case,
   compatibility forms and apostrophes). The bare words (`WORDS`: "manager", "主管", …) count
   only when the classifier read the ticket as a `complaint`, since "my account manager" or
-  "the manager app" are not requests.
+  "the manager app" are not requests. A phrase or word that is negated does not count ("I
+  don't need to speak to a manager", "不用找你们经理", "上司と話す必要はない"): a negation word
+  among the few words before it in the same clause (`NEGATIONS_BEFORE`; in Chinese, a
+  negation such as 不用 or 别 within a few characters before it) or, in languages that negate
+  after the verb (Japanese, Korean, Turkish), a negation right after it (`NEGATIONS_AFTER`).
+  A clause that ends in a question mark is a request whatever its negation ("Why can't I
+  speak to a manager?", "¿No puedo hablar con un supervisor?").
 - **Contacting again about the same unresolved issue**: the ticket the message lands on took in
   another ticket of the customer's (a duplicate merged into it), or it was reopened after being
   solved and the customer writes to it again.
@@ -206,6 +212,36 @@ WORDS: tuple[str, ...] = (
     "manajer",
 )
 
+# Words that negate a request that follows them in the same clause (spaced scripts: whole
+# words among the three before the request; Chinese: characters among the four before it).
+NEGATIONS_BEFORE: frozenset[str] = frozenset(
+    {
+        # en
+        "not", "don't", "dont", "doesn't", "never",
+        # es, pt, fr, de
+        "no", "nunca", "não", "nao", "ne", "pas", "jamais", "nicht", "kein", "keinen",
+        # ru, uk
+        "не", "нет", "ні",
+        # vi, ar, id
+        "không", "chẳng", "đừng", "لا", "لن", "لست", "tidak", "tak", "gak", "nggak", "jangan",
+    }
+)  # fmt: skip
+NEGATIONS_BEFORE_CJK: tuple[str, ...] = (
+    "不用", "不要", "不必", "不需要", "没必要", "沒必要", "无需", "無需", "别", "別",
+)  # fmt: skip
+# Negations that follow the request (verb-final languages), a few characters after it. Only
+# unambiguous ones: a polite Japanese or Korean request is often a negative question
+# ("代わってもらえませんか", "바꿔 주시면 안 될까요").
+NEGATIONS_AFTER: tuple[str, ...] = (
+    # ja
+    "必要はない", "必要ない", "なくていい", "なくても", "不要", "結構です", "いらない",
+    # ko
+    "안 해도", "않아도", "필요 없", "필요없", "지 마",
+    # tr
+    "istemiyorum", "istemem", "gerek yok", "gerekmiyor",
+)  # fmt: skip
+_CLAUSE = re.compile(r"[.!?;,:。！？；，、؟،]")
+
 COMPLAINT = "complaint"
 _ALL_ASKS = tuple(dict.fromkeys(normalise(p) for phrases in ASKS.values() for p in phrases))
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "`": "'"})
@@ -227,15 +263,60 @@ def _prepare(text: str) -> str:
     return normalise(text.translate(_APOSTROPHES))
 
 
+@dataclass(frozen=True)
+class _Reach:
+    """How far from a cue a negation counts: words before it, characters before it in Chinese,
+    characters after it."""
+
+    words: int
+    cjk: int
+    after: int
+
+
+# A phrase is the request itself; a bare word sits further from its verb ("I don't want to
+# talk to the manager").
+_PHRASE_REACH = _Reach(words=3, cjk=4, after=12)
+_WORD_REACH = _Reach(words=6, cjk=8, after=24)
+
+
+def _negated(text: str, start: int, end: int, reach: _Reach) -> bool:
+    before = text[:start]
+    before = before[max((m.end() for m in _CLAUSE.finditer(before)), default=0) :]
+    after = text[end:]
+    stop = _CLAUSE.search(after)
+    if stop and stop.group() in "?？؟":
+        return False  # "Why can't I speak to a manager?", "¿No puedo hablar con un gerente?"
+    after = after[: stop.start()] if stop else after
+    words = [w.strip("\"'«»“”()¿¡") for w in before.split()[-reach.words :]]
+    if any(w in NEGATIONS_BEFORE or w.startswith("n'") for w in words):
+        return True
+    if any(n in before[-reach.cjk :] for n in NEGATIONS_BEFORE_CJK):
+        return True
+    return any(n in after[: reach.after] for n in NEGATIONS_AFTER)
+
+
+def _spans(needle: str, text: str) -> list[tuple[int, int]]:
+    spans, at = [], text.find(needle)
+    while at >= 0:
+        spans.append((at, at + len(needle)))
+        at = text.find(needle, at + 1)
+    return spans
+
+
+def _asked(text: str, spans: list[tuple[int, int]], reach: _Reach) -> bool:
+    return any(not _negated(text, start, end, reach) for start, end in spans)
+
+
 def supervisor_request(text: str, intent: str | None = None) -> str | None:
     """The cue by which this message asks for a supervisor, or None."""
     clean = _prepare(text)
     for phrase in _ALL_ASKS:
-        if phrase in clean:
+        if phrase in clean and _asked(clean, _spans(phrase, clean), _PHRASE_REACH):
             return phrase
     if intent == COMPLAINT:
         for word, pattern in _WORDS:
-            if (pattern.search(clean) is not None) if pattern else word in clean:
+            spans = [m.span() for m in pattern.finditer(clean)] if pattern else _spans(word, clean)
+            if _asked(clean, spans, _WORD_REACH):
                 return word
     return None
 

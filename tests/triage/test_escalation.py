@@ -100,3 +100,71 @@ T = datetime(2026, 11, 24, 12, tzinfo=UTC)
 )
 def test_contacting_again(merged_in: int, reopenings: list[Reopening], repeat: bool) -> None:
     assert contacts_again(10, T, merged_in, reopenings) is repeat
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I don't need to speak to a manager, the agent helped",
+        "I do not want to talk to a supervisor, just fix it",
+        "There's no need to escalate this, thanks",
+        "No quiero hablar con un supervisor, solo quiero mi dinero",
+        "Não quero falar com o gerente",
+        "Je ne veux pas parler à un responsable",
+        "Ich möchte nicht mit einem Vorgesetzten sprechen",
+        "Я не хочу поговорить с руководителем",
+        "不用找你们经理了，谢谢",
+        "責任者と話す必要はないです",
+        "관리자와 통화 안 해도 돼요",
+        "Bir yöneticiyle görüşmek istemiyorum",
+        "Tôi không cần gặp quản lý",
+        "لا أريد التحدث مع المدير",
+        "Saya tidak perlu bicara dengan atasan",
+    ],
+)
+def test_a_negated_request_is_no_request(text: str) -> None:
+    assert supervisor_request(text) is None
+    assert supervisor_request(text, "complaint") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Why can't I speak to a manager?",
+        "¿No puedo hablar con un supervisor?",
+        "Почему я не могу поговорить с руководителем?",
+        "I don't want to wait any more, let me speak to a manager",
+        "No I want to speak to a manager",
+        "我很不满意我要找经理",
+        "上司に代わってもらえませんか",
+        "I want to speak to a manager, not a bot",
+        "I don't need a refund, I need to speak to a manager",
+    ],
+)
+def test_negation_elsewhere_or_a_negative_question_still_asks(text: str) -> None:
+    assert supervisor_request(text) is not None
+
+
+NEGATE = {
+    "en": "I don't {}",
+    "es": "no {}",
+    "pt": "não {}",
+    "fr": "je ne veux pas {}",
+    "de": "ich will nicht {}",
+    "ru": "не {}",
+    "uk": "ні, не {}",
+    "zh": "不用{}",
+    "ja": "{}す必要はない",
+    "ko": "{} 필요 없어요",
+    "tr": "{} istemiyorum",
+    "vi": "tôi không {}",
+    "ar": "لا {}",
+    "id": "tidak {}",
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "phrase"), [(lang, p) for lang, phrases in ASKS.items() for p in phrases]
+)
+def test_every_phrase_negated_in_its_language_is_no_request(language: str, phrase: str) -> None:
+    assert supervisor_request(NEGATE[language].format(phrase)) is None
