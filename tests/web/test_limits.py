@@ -83,3 +83,26 @@ def redis_url() -> str:
             pytest.fail(f"Redis unreachable in CI at {REDIS_URL}: {why}")
         pytest.skip(f"Redis unreachable: {why}")
     return REDIS_URL
+
+
+async def test_verify_limits_are_shared_by_every_app_process(redis_url: str) -> None:
+    """Two processes behind a load balancer give one client one allowance, not one each."""
+    from types import SimpleNamespace
+
+    from starlette.requests import Request
+
+    from kefu.web.verify_guard import VerifyGuard
+
+    clock = Clock()
+    prefix = f"kefu-test:{secrets.token_hex(4)}:"
+    settings = Settings(redis_url=REDIS_URL, verify_per_minute=15)
+    limiters = [RedisWindowLimiter(redis_url, prefix, clock) for _ in range(2)]
+    guards = [VerifyGuard(SimpleNamespace(settings=settings, limiter=x)) for x in limiters]  # type: ignore[arg-type]
+    request = Request({"type": "http", "client": ("203.0.113.7", 5000), "headers": []})
+    try:
+        answers = [await guards[i % 2].allow_code(request) for i in range(8)]
+        assert answers == [True] * 5 + [False] * 3  # five a minute in all, not five each
+        assert await guards[0].allow_value(request)  # values are counted apart from codes
+    finally:
+        for limiter in limiters:
+            await limiter.close()

@@ -44,7 +44,7 @@ from kefu.web.schemas.official import (
     OfficialChannelPatch,
     VerdictOut,
 )
-from kefu.web.verify_guard import VerifyGuard, client_key, verify_guard
+from kefu.web.verify_guard import VerifyGuard, verify_guard
 from kefu.web.verify_views import code_answer, verdict_view
 from kefu.web.views import access_ticket
 
@@ -124,7 +124,7 @@ async def verify(
 ) -> dict[str, Any]:
     """Public, no authentication, rate-limited per client address. Answers `official`,
     `lookalike` (with the official value it imitates) or `not_official`, with the reason."""
-    if not guard.values.allow(client_key(request)):
+    if not await guard.allow_value(request):
         raise too_many()
     language = verify_text.pick_language(
         lang, verify_text.accept_language(request.headers.get("accept-language"))
@@ -145,7 +145,7 @@ async def verify_code(
 ) -> dict[str, Any]:
     """Public, rate-limited more strictly than `/verify`: a wrong, expired or withdrawn code
     gets the same answer."""
-    if not guard.codes.allow(client_key(request)):
+    if not await guard.allow_code(request):
         raise too_many()
     language = verify_text.pick_language(
         body.lang, verify_text.accept_language(request.headers.get("accept-language"))

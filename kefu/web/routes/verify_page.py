@@ -19,7 +19,7 @@ from kefu.store.repositories import official as repo
 from kefu.triage.channel_values import MAX_VALUE_CHARS, parse_value
 from kefu.web.deps import SessionDep, StateDep
 from kefu.web.routes.chat_pages import TEMPLATES
-from kefu.web.verify_guard import client_key, verify_guard
+from kefu.web.verify_guard import verify_guard
 from kefu.web.verify_views import code_answer, verdict_heading, verdict_view
 
 router = APIRouter(include_in_schema=False)
@@ -106,7 +106,7 @@ async def verify_page(
     if not value.strip():
         return await _render(request, state, session, language)
     guard = verify_guard(request)
-    if not guard.values.allow(client_key(request)):
+    if not await guard.allow_value(request):
         error = verify_text.text(language, "too_many")
         return await _render(request, state, session, language, 429, value=value, error=error)
     try:
@@ -135,7 +135,7 @@ async def verify_code_page(
     lang: Annotated[str | None, Form(max_length=35)] = None,
 ) -> HTMLResponse:
     language = _language(request, lang)
-    if not _allow_code_check(request):
+    if not await verify_guard(request).allow_code(request):
         error = verify_text.text(language, "too_many")
         return await _render(request, state, session, language, 429, code_error=error)
     checked = await check_identity_code(
@@ -143,7 +143,3 @@ async def verify_code_page(
     )
     answer = code_answer(checked, state.settings.exchange_name, language)
     return await _render(request, state, session, language, code_answer=answer)
-
-
-def _allow_code_check(request: Request) -> bool:
-    return verify_guard(request).codes.allow(client_key(request))
