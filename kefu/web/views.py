@@ -30,15 +30,29 @@ async def access_ticket(
     return ticket
 
 
-async def render_ticket(session: AsyncSession, ticket: Ticket) -> dict[str, Any]:
+# What staff keep to themselves on a ticket: its tags (security, abusive, tone, lookalike…),
+# the intent the classifier read and the team it was routed to.
+STAFF_ONLY: dict[str, Any] = {"tags": [], "intent": None, "team_id": None}
+
+
+def shown_to(principal: Principal, view: dict[str, Any]) -> dict[str, Any]:
+    """A ticket view as this caller may see it: customers get it without the staff-only fields."""
+    return {**view, **STAFF_ONLY} if principal.is_customer else view
+
+
+async def render_ticket(
+    session: AsyncSession, ticket: Ticket, principal: Principal
+) -> dict[str, Any]:
     await session.flush()
     tags = (await repo.tags_of(session, [ticket.id])).get(ticket.id, [])
-    return ticket_view(ticket, tags)
+    return shown_to(principal, ticket_view(ticket, tags))
 
 
-async def render_tickets(session: AsyncSession, tickets: list[Ticket]) -> list[dict[str, Any]]:
+async def render_tickets(
+    session: AsyncSession, tickets: list[Ticket], principal: Principal
+) -> list[dict[str, Any]]:
     tags = await repo.tags_of(session, [t.id for t in tickets])
-    return [ticket_view(t, tags.get(t.id, [])) for t in tickets]
+    return [shown_to(principal, ticket_view(t, tags.get(t.id, []))) for t in tickets]
 
 
 async def render_message(session: AsyncSession, message: Message) -> dict[str, Any]:

@@ -618,3 +618,35 @@ async def test_html_is_sanitised(client: httpx.AsyncClient, desk: Desk) -> None:
         f"/api/v1/tickets/{created['ticket']['number']}/messages", headers=desk.auth("agent")
     )
     assert messages.json()[0]["html"] == stored
+
+
+async def test_customers_do_not_see_staff_only_fields(
+    client: httpx.AsyncClient, desk: Desk
+) -> None:
+    customer = desk.auth("customer:U-own")
+    created = await create_ticket(client, desk, who="customer:U-own")
+    number = created["ticket"]["number"]
+    agent = desk.auth("agent")
+    tagged = await client.post(
+        f"/api/v1/tickets/{number}/tags", json={"add": ["abusive", "tone:angry"]}, headers=agent
+    )
+    assert tagged.json()["tags"] == ["abusive", "tone:angry"]
+    patched = await client.patch(
+        f"/api/v1/tickets/{number}", json={"intent": "complaint"}, headers=agent
+    )
+    assert patched.json()["intent"] == "complaint"
+    views = [
+        (await client.get(f"/api/v1/tickets/{number}", headers=customer)).json(),
+        (await client.get("/api/v1/tickets", headers=customer)).json()["items"][0],
+        (await client.get(f"/api/v1/tickets/{number}/transcript", headers=customer)).json()[
+            "ticket"
+        ],
+    ]
+    for view in views:
+        assert view["number"] == number
+        assert (view["tags"], view["intent"], view["team_id"]) == ([], None, None)
+    staff_view = (await client.get(f"/api/v1/tickets/{number}", headers=agent)).json()
+    assert staff_view["tags"] == ["abusive", "tone:angry"]
+    # Nor can a customer ask which of their tickets carry a tag.
+    probe = await client.get("/api/v1/tickets", params={"tag": "abusive"}, headers=customer)
+    assert probe.status_code == 422

@@ -62,4 +62,4 @@ async def correct_intent(
     async with unit_of_work(state, principal) as uow:
         ticket = await access_ticket(uow.session, number, principal, lock=True)
         await do_correct_intent(uow, ticket, body.intent, body.message_id)
-        return await render_ticket(uow.session, ticket)
+        return await render_ticket(uow.session, ticket, principal)

@@ -73,7 +73,7 @@ async def get_next(state: StateDep, principal: PrincipalDep, response: Response)
         raise PermissionDenied("agents take tickets with their own login or token")
     async with unit_of_work(state, principal) as uow:
         ticket = await do_get_next(uow, principal.id)
-        view = await render_ticket(uow.session, ticket) if ticket is not None else None
+        view = await render_ticket(uow.session, ticket, principal) if ticket is not None else None
     if view is None:
         return Response(status_code=204)
     return view

@@ -62,7 +62,7 @@ async def unmerge(number: str, state: StateDep, principal: PrincipalDep) -> dict
         first, second = sorted((source.id, source.merged_into_id))
         locked = {t: await repo.get_ticket(uow.session, t, lock=True) for t in (first, second)}
         await do_unmerge(uow, locked[source.id], locked[source.merged_into_id])
-        return await render_ticket(uow.session, locked[source.id])
+        return await render_ticket(uow.session, locked[source.id], principal)
 
 
 @router.get(

@@ -121,7 +121,7 @@ async def change_status(
     async with unit_of_work(state, principal) as uow:
         ticket = await access_ticket(uow.session, number, principal, lock=True)
         await do_change_status(uow, ticket, body.status)
-        return await render_ticket(uow.session, ticket)
+        return await render_ticket(uow.session, ticket, principal)
 
 
 @router.post("/{number}/assign", response_model=TicketOut, summary="Assign to an agent and/or team")
@@ -141,7 +141,7 @@ async def assign(
             body.team_id,
             change_team="team_id" in body.model_fields_set,
         )
-        return await render_ticket(uow.session, ticket)
+        return await render_ticket(uow.session, ticket, principal)
 
 
 @router.post("/{number}/escalate", response_model=TicketOut, summary="Escalate to a supervisor")
@@ -151,7 +151,7 @@ async def escalate(
     async with unit_of_work(state, principal) as uow:
         ticket = await access_ticket(uow.session, number, principal, lock=True)
         await do_escalate(uow, ticket, body.reason)
-        return await render_ticket(uow.session, ticket)
+        return await render_ticket(uow.session, ticket, principal)
 
 
 @router.post("/{number}/merge", response_model=TicketOut, summary="Merge this ticket into another")
@@ -162,7 +162,7 @@ async def merge(
         source = await access_ticket(uow.session, number, principal, lock=True)
         target = await access_ticket(uow.session, body.into, principal, lock=True)
         await do_merge(uow, source, target)
-        return await render_ticket(uow.session, target)
+        return await render_ticket(uow.session, target, principal)
 
 
 @router.post("/{number}/tags", response_model=TicketOut, summary="Add and remove tags")
@@ -172,7 +172,7 @@ async def tags(
     async with unit_of_work(state, principal) as uow:
         ticket = await access_ticket(uow.session, number, principal, lock=True)
         await do_set_tags(uow, ticket, body.add, body.remove)
-        return await render_ticket(uow.session, ticket)
+        return await render_ticket(uow.session, ticket, principal)
 
 
 @attachments.get(

@@ -40,7 +40,7 @@ from kefu.web.schemas.tickets import (
     TicketPatch,
     Transcript,
 )
-from kefu.web.views import access_ticket, render_ticket, render_tickets
+from kefu.web.views import access_ticket, render_ticket, render_tickets, shown_to
 
 router = APIRouter(prefix="/api/v1/tickets", tags=["tickets"], responses=PROBLEM_RESPONSES)
 
@@ -136,7 +136,7 @@ async def create_ticket(
         if created.first.restriction is not None:
             message["restriction"] = created.first.notice()
         return {
-            "ticket": created.view(),
+            "ticket": shown_to(principal, created.view()),
             "message": message,
             "notices": list(created.first.notices),
         }
@@ -158,6 +158,9 @@ def _filter(
     escalated: bool | None,
     q: str | None,
 ) -> repo.TicketFilter:
+    if principal.is_customer and (tag is not None or team_id is not None):
+        # Filtering by a staff-only field would tell customers what they cannot read.
+        raise InvalidInput("customers cannot filter by tag or team")
     return repo.TicketFilter(
         status=[s.value for s in status] if status else None,
         assignee_id=assignee_id,
@@ -209,13 +212,13 @@ async def list_tickets(
         q,
     )
     rows, next_cursor = await repo.list_tickets(session, f, limit, cursor)
-    return {"items": await render_tickets(session, rows), "next_cursor": next_cursor}
+    return {"items": await render_tickets(session, rows, principal), "next_cursor": next_cursor}
 
 
 @router.get("/{number}", response_model=TicketDetail, summary="Get a ticket by number")
 async def get_ticket(number: str, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
     ticket = await access_ticket(session, number, principal)
-    view = await render_ticket(session, ticket)
+    view = await render_ticket(session, ticket, principal)
     escalations = [] if principal.is_customer else await repo.escalations_of(session, ticket.id)
     view["escalations"] = [escalation_view(e) for e in escalations]
     view["sla"] = (
@@ -236,7 +239,7 @@ async def patch_ticket(
     async with unit_of_work(state, principal) as uow:
         ticket = await access_ticket(uow.session, number, principal, lock=True)
         await do_update_ticket(uow, ticket, changes)
-        return await render_ticket(uow.session, ticket)
+        return await render_ticket(uow.session, ticket, principal)
 
 
 @router.get(
@@ -255,7 +258,7 @@ async def transcript(
     include_internal = principal.is_staff and Perm.NOTES_READ in principal.perms
     rows = await repo.transcript(session, ticket.id, include_internal=include_internal)
     messages = [message_view(m, atts) for m, atts in rows]
-    view = await render_ticket(session, ticket)
+    view = await render_ticket(session, ticket, principal)
     if format == "text":
         return PlainTextResponse(render_text(view, messages))
     return {"ticket": view, "messages": messages}
