@@ -650,3 +650,17 @@ async def test_customers_do_not_see_staff_only_fields(
     # Nor can a customer ask which of their tickets carry a tag.
     probe = await client.get("/api/v1/tickets", params={"tag": "abusive"}, headers=customer)
     assert probe.status_code == 422
+
+
+async def test_a_new_tickets_customer_name_is_recorded_through_the_action(
+    client: httpx.AsyncClient, desk: Desk
+) -> None:
+    created = await create_ticket(client, desk, customer={"uid": "N-1", "name": "Ana Lima"})
+    customer_id = created["ticket"]["customer_id"]
+    shown = await client.get(f"/api/v1/customers/{customer_id}", headers=desk.auth("agent"))
+    assert shown.json()["name"] == "Ana Lima"
+    assert "customer.updated" in [e.type for e in desk.bus.published]
+    # A name already known is kept.
+    await create_ticket(client, desk, customer={"uid": "N-1", "name": "Someone Else"})
+    again = await client.get(f"/api/v1/customers/{customer_id}", headers=desk.auth("agent"))
+    assert again.json()["name"] == "Ana Lima"

@@ -10,7 +10,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 
-from kefu.actions.customers import do_ensure_customer_by_identity, do_ensure_customer_by_uid
+from kefu.actions.customers import (
+    do_ensure_customer_by_identity,
+    do_ensure_customer_by_uid,
+    do_update_customer,
+)
 from kefu.actions.messages import AttachmentInput, MessageInput
 from kefu.actions.sla import sla_view
 from kefu.actions.tickets import TicketInput, do_create_ticket, do_update_ticket
@@ -101,7 +105,7 @@ async def _resolve_customer(uow: UnitOfWork, body: TicketCreate) -> int:
     else:
         raise InvalidInput("say who the ticket is for: customer_id, or customer.uid/email/phone")
     if ref.name and not customer.name:
-        customer.name = ref.name
+        await do_update_customer(uow, customer, {"name": ref.name})
     return customer.id
 
 
