@@ -40,7 +40,7 @@ class E5Tokenizer:
 
         vocab = bundle.vocabulary
         self.bos, self.eos, self.unk = vocab.bos, vocab.eos, vocab.unk
-        self._table = {cp: out for cp, out in vocab.normalisation.items()}
+        self._table = vocab.normalisation  # code point -> replacement, for str.translate
         pieces = list(zip(vocab.pieces, vocab.scores, strict=True))
         self._unigram: Tokenizer = Tokenizer(
             models.Unigram(pieces, unk_id=vocab.unk, byte_fallback=False)
