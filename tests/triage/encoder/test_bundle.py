@@ -1,3 +1,5 @@
+import tempfile
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -62,3 +64,21 @@ def test_a_truncated_model_is_refused_clearly(tmp_path: Path) -> None:
 def test_a_missing_model_is_refused_clearly(tmp_path: Path) -> None:
     with pytest.raises(BundleError, match="cannot read"):
         Bundle(tmp_path / "none.bin")
+
+
+@cache
+def _model_bytes() -> bytes:
+    return default_path().read_bytes()
+
+
+@settings(max_examples=25, deadline=None)
+@given(cut=st.floats(0.0, 1.0, exclude_max=True))
+def test_any_truncation_is_refused_clearly(cut: float) -> None:
+    """However short a copy is cut, reading it fails with a BundleError, nothing else."""
+    data = _model_bytes()
+    folder = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gettempdir())
+    with tempfile.NamedTemporaryFile(dir=folder, suffix=".bin") as copy:
+        copy.write(data[: int(cut * len(data))])
+        copy.flush()
+        with pytest.raises(BundleError):
+            Bundle(Path(copy.name))
