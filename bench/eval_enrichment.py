@@ -100,13 +100,14 @@ class EncodeCounter:
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
+    from harness import store_chat_line
+
     from kefu.actions.customers import do_ensure_customer_by_uid
     from kefu.actions.enrichment import mark_enriched
     from kefu.actions.inbound import build_deps
-    from kefu.actions.messages import MessageInput, do_add_message
+    from kefu.actions.messages import MessageInput
     from kefu.actions.tickets import TicketInput, do_create_ticket
     from kefu.actions.unit_of_work import UnitOfWork
-    from kefu.domain.enums import Direction
     from kefu.domain.permissions import SYSTEM
     from kefu.events.bus import InProcessBus
     from kefu.settings import Settings
@@ -114,7 +115,6 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     from kefu.store.files import FileStore
     from kefu.store.migrate import upgrade
     from kefu.store.models import utcnow
-    from kefu.store.repositories import tickets as repo
     from kefu.triage.embedding import embed_queries
     from kefu.triage.intents.model import save_model, train_model
 
@@ -162,24 +162,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         at = t0 + timedelta(seconds=1 + step * 0.5)
         text = chats[c][n]
         async with UnitOfWork(deps, SYSTEM, clock=lambda at=at: at) as uow:
-            customer = await do_ensure_customer_by_uid(uow, f"C{c}")
-            if n == 0:
-                created = await do_create_ticket(
-                    uow,
-                    TicketInput(
-                        customer_id=customer.id,
-                        subject=text[:80],
-                        message=MessageInput(body=text, channel="web_chat"),
-                    ),
-                )
-                tickets[c] = created.ticket.id
-                message_id = created.first.message.id
-            else:
-                ticket = await repo.get_ticket(uow.session, tickets[c], lock=True)
-                posted = await do_add_message(
-                    uow, ticket, Direction.INBOUND, MessageInput(body=text, channel="web_chat")
-                )
-                message_id = posted.message.id
+            opened = None if n == 0 else tickets[c]
+            tickets[c], message_id = await store_chat_line(uow, f"C{c}", text, opened)
         run_ids.append(message_id)
         before = counter.texts
         c0 = time.process_time()

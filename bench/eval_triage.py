@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from harness import migrated_database, reset_pg_schema  # noqa: E402
+from harness import migrated_database, reset_pg_schema, store_chat_line  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
 DEFAULT_PG_URL = "postgresql://127.0.0.1:5432/test"
@@ -186,19 +186,14 @@ async def bench_enrichment(
 ) -> dict[str, Any]:
     """Store `count` inbound messages (new tickets and follow-ups of `customers` customers),
     then run the triage enricher on each, one at a time, as the pipeline does after commit."""
-    from kefu.actions.customers import do_ensure_customer_by_uid
     from kefu.actions.inbound import build_deps
-    from kefu.actions.messages import MessageInput, do_add_message
-    from kefu.actions.tickets import TicketInput, do_create_ticket
     from kefu.actions.triage_enricher import triage_enricher
     from kefu.actions.unit_of_work import UnitOfWork
-    from kefu.domain.enums import Direction
     from kefu.domain.permissions import SYSTEM
     from kefu.events.bus import InProcessBus
     from kefu.settings import Settings
     from kefu.store.db import make_engine, make_sessionmaker
     from kefu.store.files import FileStore
-    from kefu.store.repositories import tickets as repo
     from kefu.triage.embedding import embed_queries, get_embedder
 
     await migrated_database(url, schema)
@@ -217,24 +212,9 @@ async def bench_enrichment(
         text = f"{corpus[(n * 7) % len(corpus)]} (#{n})"
         who = n % customers
         async with UnitOfWork(plain, SYSTEM) as uow:
-            customer = await do_ensure_customer_by_uid(uow, f"B{who}")
-            if who not in tickets or n % 3 == 0:
-                created = await do_create_ticket(
-                    uow,
-                    TicketInput(
-                        customer_id=customer.id,
-                        subject=text[:80],
-                        message=MessageInput(body=text, channel="web_chat"),
-                    ),
-                )
-                tickets[who] = created.ticket.id
-                ids.append(created.first.message.id)
-            else:
-                ticket = await repo.get_ticket(uow.session, tickets[who], lock=True)
-                posted = await do_add_message(
-                    uow, ticket, Direction.INBOUND, MessageInput(body=text, channel="web_chat")
-                )
-                ids.append(posted.message.id)
+            opened = None if who not in tickets or n % 3 == 0 else tickets[who]
+            tickets[who], message_id = await store_chat_line(uow, f"B{who}", text, opened)
+            ids.append(message_id)
     enrich = triage_enricher(plain)
     embedder = get_embedder()
     if hasattr(embedder, "forget"):

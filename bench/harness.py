@@ -201,6 +201,28 @@ async def seed_agents(
         await engine.dispose()
 
 
+async def store_chat_line(uow: Any, uid: str, text: str, ticket_id: int | None) -> tuple[int, int]:
+    """The customer `uid` (created if new) writes `text` in web chat, in the given unit of work:
+    a new ticket when `ticket_id` is None, else a line on that ticket. Returns the ticket's id
+    and the message's."""
+    from kefu.actions.customers import do_ensure_customer_by_uid
+    from kefu.actions.messages import MessageInput, do_add_message
+    from kefu.actions.tickets import TicketInput, do_create_ticket
+    from kefu.domain.enums import Direction
+    from kefu.store.repositories import tickets as repo
+
+    message = MessageInput(body=text, channel="web_chat")
+    customer = await do_ensure_customer_by_uid(uow, uid)
+    if ticket_id is None:
+        created = await do_create_ticket(
+            uow, TicketInput(customer_id=customer.id, subject=text[:80], message=message)
+        )
+        return created.ticket.id, created.first.message.id
+    ticket = await repo.get_ticket(uow.session, ticket_id, lock=True)
+    posted = await do_add_message(uow, ticket, Direction.INBOUND, message)
+    return ticket_id, posted.message.id
+
+
 async def count_rows(target: Target, *statements: Any) -> list[int]:
     """The integer each (SELECT count(…)) statement returns, on a connection of its own."""
     from kefu.store.db import make_engine
