@@ -34,6 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kefu.triage.embedding import Vectors
+from kefu.triage.intents.svm_decision import PairDecision
 
 if TYPE_CHECKING:
     from scipy import sparse
@@ -43,10 +44,13 @@ Probabilities = npt.NDArray[np.float64]
 
 @dataclass(frozen=True)
 class ClassifierConfig:
+    # Subtract the training vectors' mean from every embedding and scale it back to unit length
+    # before the two embedding models see it (see `_centred`).
+    centre: bool = True
     svm_c: float = 30.0  # inverse regularisation of the RBF SVM over the embeddings
-    svm_gamma: float = 2.0  # RBF width over unit vectors: exp(-gamma * |u - v|^2)
+    svm_gamma: float = 1.0  # RBF width over unit vectors: exp(-gamma * |u - v|^2)
     vote_temperature: float = 0.5  # softmax temperature over the SVM's one-vs-one scores
-    embedding_c: float = 100.0  # … of the logistic regression over the embeddings
+    embedding_c: float = 30.0  # … of the logistic regression over the embeddings
     text_c: float = 100.0  # … and of the one over n-grams
     # Shares of the probabilities: SVM, embedding regression, n-gram regression (sum 1; a
     # model with share 0 is not trained).
@@ -73,9 +77,9 @@ def _logistic(c: float, max_iter: int) -> Any:
 def _svm(c: float, gamma: float) -> Any:
     from sklearn.svm import SVC
 
-    # One-vs-one decision values; `_pair_scores` turns them into per-class scores, vectorised
-    # (scikit-learn's own one-vs-rest view loops in Python over the pairs: ~30 ms a message
-    # with 77 classes).
+    # One-vs-one decision values (computed by `PairDecision`); `pair_scores` turns them into
+    # per-class scores, vectorised (scikit-learn's own one-vs-rest view loops in Python over
+    # the pairs: ~30 ms a message with 77 classes).
     return SVC(C=c, kernel="rbf", gamma=gamma, decision_function_shape="ovo")
 
 
@@ -117,6 +121,8 @@ class IntentClassifier:
             raise ValueError("blend must be three non-negative shares that sum to 1")
         self.threshold = self.config.threshold
         self.labels: list[str] = []
+        self._mean: npt.NDArray[np.float64] = np.zeros(0)  # the training vectors' mean
+        self._svm_decision: PairDecision | None = None
         self._chars = TfidfVectorizer(
             analyzer="char_wb",
             ngram_range=self.config.char_ngrams,
@@ -158,6 +164,8 @@ class IntentClassifier:
             raise ValueError("training needs at least two intents")
         self.labels = sorted({str(label) for label in labels})  # the models' column order
         x = np.asarray(vectors, dtype=np.float64)
+        self._mean = x.mean(axis=0) if self.config.centre else np.zeros(x.shape[1])
+        x = self._centred(x)
         y = [str(label) for label in labels]
         svm_share, embedding_share, text_share = self.config.blend
         with warnings.catch_warnings():
@@ -165,6 +173,7 @@ class IntentClassifier:
             warnings.simplefilter("ignore", ConvergenceWarning)
             if svm_share:
                 self._svm.fit(x, y)
+                self._svm_decision = PairDecision(self._svm)
             if embedding_share:
                 self._embedding_model.fit(x, y)
             if text_share:
@@ -174,14 +183,27 @@ class IntentClassifier:
                 raise RuntimeError("a model's classes are not in the classifier's order")
         return self
 
+    def _centred(self, vectors: Vectors | npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """The embeddings seen from the training set's centre, at unit length. A sentence
+        encoder's vectors share one large common direction (any two e5 vectors have a cosine of
+        0.7 or more), so raw distances are all alike; without it the RBF kernel and the
+        regression see the differences between intents more clearly (Banking77, 5-fold
+        cross-validation on the training set: 93.2 % against 93.0 % for the blend)."""
+        x = np.asarray(vectors, dtype=np.float64) - self._mean
+        norms = np.linalg.norm(x, axis=1, keepdims=True)
+        out: npt.NDArray[np.float64] = x / np.where(norms > 0.0, norms, 1.0)
+        return out
+
     @property
     def _models(self) -> tuple[Any, Any, Any]:
         return self._svm, self._embedding_model, self._text_model
 
     def _svm_proba(self, vectors: Vectors) -> Probabilities:
-        decision = self._svm.decision_function(np.asarray(vectors, dtype=np.float64))
-        if len(self.labels) == 2:  # one pair: scikit-learn gives (n,), positive for labels[1]
-            decision = -np.reshape(decision, (-1, 1))
+        if self._svm_decision is None:
+            raise RuntimeError("the classifier has not been trained")
+        decision = self._svm_decision(self._centred(vectors))
+        if len(self.labels) == 2:  # one pair, positive for labels[1] (scikit-learn's sign)
+            decision = -decision
         scores = pair_scores(np.reshape(decision, (len(vectors), -1)), len(self.labels))
         return softmax(scores, self.config.vote_temperature)
 
@@ -194,8 +216,7 @@ class IntentClassifier:
         if svm_share:
             result += svm_share * self._svm_proba(vectors)
         if embedding_share:
-            x = np.asarray(vectors, dtype=np.float64)
-            result += embedding_share * self._embedding_model.predict_proba(x)
+            result += embedding_share * self._embedding_model.predict_proba(self._centred(vectors))
         if text_share:
             result += text_share * self._text_model.predict_proba(self._ngrams(texts))
         return result
@@ -214,16 +235,26 @@ def tune_threshold(
     in_scope_confidence: npt.NDArray[np.float64],
     in_scope_correct: npt.NDArray[np.bool_],
     out_of_scope_confidence: npt.NDArray[np.float64],
+    out_of_scope_named: npt.NDArray[np.bool_] | None = None,
 ) -> float:
     """The threshold with the most right answers over held-out in-scope and out-of-scope
     messages together, each message counting once (in-scope: predicted right and kept;
-    out-of-scope: flagged). Ties go to the lowest threshold, which keeps the most answers."""
+    out-of-scope: flagged). `out_of_scope_named` marks the out-of-scope messages the classifier
+    already put in an out-of-scope intent of its own (kefu's `other`): they are right whatever
+    the threshold. Ties go to the lowest threshold, which keeps the most answers."""
+    named = (
+        np.zeros(len(out_of_scope_confidence), dtype=bool)
+        if out_of_scope_named is None
+        else np.asarray(out_of_scope_named, dtype=bool)
+    )
+    if len(named) != len(out_of_scope_confidence):
+        raise ValueError("out_of_scope_named must mark every out-of-scope message")
     candidates = np.unique(np.concatenate([in_scope_confidence, out_of_scope_confidence]))
     best, best_score = 0.0, -1
     for threshold in np.concatenate([[0.0], candidates]):
         kept = in_scope_confidence >= threshold
         score = int(np.sum(kept & in_scope_correct)) + int(
-            np.sum(out_of_scope_confidence < threshold)
+            np.sum(named | (out_of_scope_confidence < threshold))
         )
         if score > best_score:
             best, best_score = float(threshold), score

@@ -27,7 +27,7 @@ from kefu.triage.intents.classifier import ClassifierConfig, IntentClassifier, P
 from kefu.triage.intents.examples import Example, examples_hash, shipped_examples
 from kefu.triage.intents.vector_cache import VectorCache, embed_cached, shipped_cache
 
-FORMAT = 2  # 2: RBF SVM over the embeddings (1: logistic regression)
+FORMAT = 3  # 3: embeddings centred on the training mean (2: RBF SVM; 1: logistic regression)
 MAGIC = b"KEFU-INTENT-MODEL\n"
 # Below this confidence kefu's taxonomy calls a message out of scope (none of the intents fits).
 DEFAULT_THRESHOLD = 0.3

@@ -90,6 +90,19 @@ def test_the_threshold_separates_confident_answers_from_out_of_scope() -> None:
     assert tune_threshold(in_conf, correct, np.array([])) == 0.0  # nothing to reject
 
 
+def test_out_of_scope_messages_named_by_their_own_intent_need_no_threshold() -> None:
+    in_conf = np.array([0.9, 0.5, 0.55])
+    correct = np.array([True, True, True])
+    oos_conf = np.array([0.6, 0.7, 0.8])
+    # Unnamed, the three out-of-scope messages are worth the two in-scope answers below 0.9.
+    assert tune_threshold(in_conf, correct, oos_conf) == 0.9
+    # Put in an out-of-scope intent by the classifier, they count whatever the threshold, and
+    # no in-scope answer need be given up for them.
+    assert tune_threshold(in_conf, correct, oos_conf, np.array([True, True, True])) == 0.0
+    with pytest.raises(ValueError, match="every out-of-scope message"):
+        tune_threshold(in_conf, correct, oos_conf, np.array([True, True]))
+
+
 @pytest.mark.parametrize("classes", [3, 5, 12])
 def test_pair_scores_are_scikit_learns_one_vs_rest_view(classes: int) -> None:
     from sklearn.svm import SVC
