@@ -198,11 +198,34 @@ def on_val(
     }
 
 
+def run_off_topic(args: argparse.Namespace, embedder: Embedder) -> dict[str, Any]:
+    """kefu's own model (the shipped examples, kefu's taxonomy and threshold) on messages that
+    have nothing to do with an exchange: CLINC150's `oos_test` (weather, trivia, cooking…).
+    A message counts as caught when it is put in `other` or flagged out of scope, as the
+    enricher then files it under `other`."""
+    from kefu.triage.intents.model import train_model
+
+    model = train_model(embedder)
+    texts = clinc150(args.data)["oos_test"].texts
+    found = model.classifier.predict(
+        texts, cached_vectors(embedder, texts, args.cache_dir, "clinc150-oos_test")
+    )
+    caught = [p.label == "other" or p.out_of_scope for p in found]
+    return {
+        "messages": len(texts),
+        "threshold": model.classifier.threshold,
+        "caught": float(np.mean(caught)),
+        "as_other": float(np.mean([p.label == "other" for p in found])),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder of the datasets")
     parser.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE)
-    parser.add_argument("--dataset", choices=["banking77", "clinc150", "all"], default="all")
+    parser.add_argument(
+        "--dataset", choices=["banking77", "clinc150", "off-topic", "all"], default="all"
+    )
     parser.add_argument(
         "--latency", type=int, default=500, help="messages timed one by one (0: skip)"
     )
@@ -218,6 +241,8 @@ def main() -> None:
         results["banking77"] = run_banking77(args, embedder)
     if args.dataset in ("clinc150", "all"):
         results["clinc150"] = run_clinc150(args, embedder)
+    if args.dataset in ("off-topic", "all"):
+        results["off_topic"] = run_off_topic(args, embedder)
     if args.json:
         print(json.dumps(results, indent=2))
         return
@@ -260,6 +285,14 @@ def main() -> None:
                     f"{point['in_scope_accuracy'] * 100:.2f}%, out-of-scope recall "
                     f"{point['oos_recall'] * 100:.2f}%"
                 )
+
+    if "off_topic" in results:
+        o = results["off_topic"]
+        print(
+            f"kefu's own model on {o['messages']} off-topic messages (CLINC150 oos_test): "
+            f"{o['caught'] * 100:.1f}% filed under other ({o['as_other'] * 100:.1f}% by the "
+            f"intent, the rest under the threshold {o['threshold']})"
+        )
 
 
 if __name__ == "__main__":

@@ -14,6 +14,10 @@
   typos, inflection and scripts without spaces) and of words and word pairs (exact domain terms:
   "funding fee", "KYC", "P2P").
 
+The two embedding models see each vector from the training set's mean, at unit length
+(`_centred`). The SVM's decision values are computed by `PairDecision` (BLAS), equal to
+scikit-learn's.
+
 Their probabilities are blended with the shares in `blend` (SVM, embedding regression, n-grams):
 models each fitted to its own features generalise better than one over all of them. The best
 blended probability is the confidence; below `threshold` a message is out of scope (none of the
