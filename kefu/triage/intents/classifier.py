@@ -15,8 +15,8 @@
   "funding fee", "KYC", "P2P").
 
 The two embedding models see each vector from the training set's mean, at unit length
-(`_centred`). The SVM's decision values are computed by `PairDecision` (BLAS), equal to
-scikit-learn's.
+(`_centred`). The SVM's decision values are computed by `PairDecision` (BLAS), and the n-gram
+rows of a message by `FastTfidf`, both equal to scikit-learn's.
 
 Their probabilities are blended with the shares in `blend` (SVM, embedding regression, n-grams):
 models each fitted to its own features generalise better than one over all of them. The best
@@ -38,6 +38,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kefu.triage.embedding import Vectors
+from kefu.triage.intents.ngrams import FastTfidf
 from kefu.triage.intents.svm_decision import PairDecision
 
 if TYPE_CHECKING:
@@ -127,6 +128,7 @@ class IntentClassifier:
         self.labels: list[str] = []
         self._mean: npt.NDArray[np.float64] = np.zeros(0)  # the training vectors' mean
         self._svm_decision: PairDecision | None = None
+        self._fast_ngrams: FastTfidf | None = None  # the n-gram rows, as the vectorizers make them
         self._chars = TfidfVectorizer(
             analyzer="char_wb",
             ngram_range=self.config.char_ngrams,
@@ -149,12 +151,13 @@ class IntentClassifier:
     def _ngrams(self, texts: Sequence[str], fit: bool = False) -> sparse.csr_matrix:
         from scipy import sparse
 
-        if fit:
-            chars = self._chars.fit_transform(texts)
-            words = self._words.fit_transform(texts)
-        else:
-            chars = self._chars.transform(texts)
-            words = self._words.transform(texts)
+        if not fit:
+            if self._fast_ngrams is None:
+                raise RuntimeError("the classifier has not been trained")
+            return self._fast_ngrams.transform(texts)
+        chars = self._chars.fit_transform(texts)
+        words = self._words.fit_transform(texts)
+        self._fast_ngrams = FastTfidf([self._chars, self._words])
         return sparse.hstack([chars, words], format="csr")
 
     def fit(
