@@ -41,6 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from intent_data import DEFAULT_CACHE, DEFAULT_DATA, banking77, cached_vectors, clinc150
 
+from kefu.domain.intents import OTHER
 from kefu.triage.embedding import DEFAULT_EMBEDDER, Embedder, fresh_embedder, get_embedder
 from kefu.triage.intents.classifier import ClassifierConfig, IntentClassifier, tune_threshold
 
@@ -162,8 +163,7 @@ def clinc_figures(clf: IntentClassifier, data: dict[str, Any], vectors: Any) -> 
     def on_test(threshold: float) -> dict[str, float]:
         return {
             "threshold": threshold,
-            "in_scope_accuracy": float(np.mean(test_correct & (test_conf >= threshold))),
-            "oos_recall": float(np.mean(oos_test_named | (oos_test_conf < threshold))),
+            **at_threshold(test_conf, test_correct, oos_test_conf, oos_test_named, threshold),
         }
 
     def flagging(share: float) -> float:
@@ -178,20 +178,23 @@ def clinc_figures(clf: IntentClassifier, data: dict[str, Any], vectors: Any) -> 
         f"val_oos_recall_{int(share * 100)}": on_test(flagging(share))
         for share in (0.6, 0.7, 0.8, 0.9)
     }
+    unflagged = on_test(0.0)  # no confidence is under 0: only the out-of-scope intent flags
     return {
         "test": len(test_conf),
         "oos_test": len(oos_test_conf),
         **on_test(threshold),
-        "in_scope_accuracy_without_threshold": float(np.mean(test_correct)),
-        "oos_recall_without_threshold": float(np.mean(oos_test_named)),
-        "val": on_val(val_conf, val_correct, oos_val_conf, oos_val_named, threshold),
+        "in_scope_accuracy_without_threshold": unflagged["in_scope_accuracy"],
+        "oos_recall_without_threshold": unflagged["oos_recall"],
+        "val": at_threshold(val_conf, val_correct, oos_val_conf, oos_val_named, threshold),
         "tradeoff": tradeoff,
     }
 
 
-def on_val(
+def at_threshold(
     conf: Any, correct: Any, oos_conf: Any, oos_named: Any, threshold: float
 ) -> dict[str, float]:
+    """In-scope accuracy (right and kept) and out-of-scope recall (named or under the
+    threshold) of one split pair at a threshold."""
     return {
         "in_scope_accuracy": float(np.mean(correct & (conf >= threshold))),
         "oos_recall": float(np.mean(oos_named | (oos_conf < threshold))),
@@ -210,12 +213,12 @@ def run_off_topic(args: argparse.Namespace, embedder: Embedder) -> dict[str, Any
     found = model.classifier.predict(
         texts, cached_vectors(embedder, texts, args.cache_dir, "clinc150-oos_test")
     )
-    caught = [p.label == "other" or p.out_of_scope for p in found]
+    caught = [p.label == OTHER or p.out_of_scope for p in found]
     return {
         "messages": len(texts),
         "threshold": model.classifier.threshold,
         "caught": float(np.mean(caught)),
-        "as_other": float(np.mean([p.label == "other" for p in found])),
+        "as_other": float(np.mean([p.label == OTHER for p in found])),
     }
 
 

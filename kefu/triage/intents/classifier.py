@@ -148,17 +148,18 @@ class IntentClassifier:
         self._embedding_model = _logistic(self.config.embedding_c, self.config.max_iter)
         self._text_model = _logistic(self.config.text_c, self.config.max_iter)
 
-    def _ngrams(self, texts: Sequence[str], fit: bool = False) -> sparse.csr_matrix:
+    def _fit_ngrams(self, texts: Sequence[str]) -> sparse.csr_matrix:
         from scipy import sparse
 
-        if not fit:
-            if self._fast_ngrams is None:
-                raise RuntimeError("the classifier has not been trained")
-            return self._fast_ngrams.transform(texts)
         chars = self._chars.fit_transform(texts)
         words = self._words.fit_transform(texts)
         self._fast_ngrams = FastTfidf([self._chars, self._words])
         return sparse.hstack([chars, words], format="csr")
+
+    def _ngrams(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        if self._fast_ngrams is None:
+            raise RuntimeError("the classifier has not been trained")
+        return self._fast_ngrams.transform(texts)
 
     def fit(
         self, texts: Sequence[str], vectors: Vectors, labels: Sequence[str]
@@ -184,7 +185,7 @@ class IntentClassifier:
             if embedding_share:
                 self._embedding_model.fit(x, y)
             if text_share:
-                self._text_model.fit(self._ngrams(texts, fit=True), y)
+                self._text_model.fit(self._fit_ngrams(texts), y)
         for model, share in zip(self._models, self.config.blend, strict=True):
             if share and [str(c) for c in model.classes_] != self.labels:
                 raise RuntimeError("a model's classes are not in the classifier's order")
@@ -206,13 +207,14 @@ class IntentClassifier:
     def _models(self) -> tuple[Any, Any, Any]:
         return self._svm, self._embedding_model, self._text_model
 
-    def _svm_proba(self, vectors: Vectors) -> Probabilities:
+    def _svm_proba(self, x: npt.NDArray[np.float64]) -> Probabilities:
+        """Probabilities from the SVM's votes over centred vectors `x`."""
         if self._svm_decision is None:
             raise RuntimeError("the classifier has not been trained")
-        decision = self._svm_decision(self._centred(vectors))
+        decision = self._svm_decision(x)
         if len(self.labels) == 2:  # one pair, positive for labels[1] (scikit-learn's sign)
             decision = -decision
-        scores = pair_scores(np.reshape(decision, (len(vectors), -1)), len(self.labels))
+        scores = pair_scores(np.reshape(decision, (len(x), -1)), len(self.labels))
         return softmax(scores, self.config.vote_temperature)
 
     def predict_proba(self, texts: Sequence[str], vectors: Vectors) -> Probabilities:
@@ -221,10 +223,12 @@ class IntentClassifier:
             return np.zeros((0, len(self.labels)))
         svm_share, embedding_share, text_share = self.config.blend
         result: Probabilities = np.zeros((len(texts), len(self.labels)))
-        if svm_share:
-            result += svm_share * self._svm_proba(vectors)
-        if embedding_share:
-            result += embedding_share * self._embedding_model.predict_proba(self._centred(vectors))
+        if svm_share or embedding_share:
+            x = self._centred(vectors)
+            if svm_share:
+                result += svm_share * self._svm_proba(x)
+            if embedding_share:
+                result += embedding_share * self._embedding_model.predict_proba(x)
         if text_share:
             result += text_share * self._text_model.predict_proba(self._ngrams(texts))
         return result
