@@ -136,21 +136,24 @@ class Schedule:
 
     # -- business time ------------------------------------------------------------------
     def open_seconds(self, start: datetime, end: datetime) -> float:
-        """Seconds of [start, end) that fall inside open hours."""
-        return sum((b - a).total_seconds() for a, b in self.intervals(start, end))
+        """Seconds of [start, end) that fall inside open hours. Summed as timedeltas (whole
+        microseconds, exact) and turned into seconds once, so that a clock read at the deadline
+        `add_open_seconds` gave holds the target exactly, not a rounding error short of it."""
+        spans = (b - a for a, b in self.intervals(start, end))
+        return sum(spans, timedelta()).total_seconds()
 
     def add_open_seconds(self, start: datetime, seconds: float) -> datetime:
         """The moment `seconds` of open time after `start` (start itself when 0)."""
         start = _utc(start)
         if seconds <= 0:
             return start
-        left = seconds
+        left = timedelta(seconds=seconds)  # whole microseconds: exact, as open_seconds counts
         cursor = start
         while cursor < start + _GIVE_UP:
             for a, b in self.intervals(cursor, cursor + _SEARCH):
-                span = (b - a).total_seconds()
+                span = b - a
                 if span >= left:
-                    return a + timedelta(seconds=left)
+                    return a + left
                 left -= span
             cursor += _SEARCH
         raise ValueError("the calendar never opens long enough to reach that deadline")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kefu.domain.routing.schedule import Schedule
@@ -142,6 +142,8 @@ def test_pause_while_waiting_on_the_customer() -> None:
     st.sampled_from(["Europe/Berlin", "America/New_York", "Asia/Tokyo", "Australia/Sydney"]),
     st.integers(60, 3 * 24 * 3600),
 )
+# Open seconds once summed as floats read this deadline 3e-11 s short of the target: WARNING.
+@example(datetime(2026, 1, 1, 14, 13, 0, 660), [1], "Europe/Berlin", 146820)
 def test_clock_is_monotone_and_consistent_with_the_calendar(
     start: datetime, steps: list[int], zone: str, target: int
 ) -> None:
