@@ -124,16 +124,17 @@ def run_clinc150(args: argparse.Namespace, embedder: Embedder) -> dict[str, Any]
         return cached_vectors(embedder, data[split].texts, args.cache_dir, f"clinc150-{split}")
 
     train, oos_train = data["train"], data["oos_train"]
+    train_vectors = vectors("train")
     log(f"clinc150: training on {len(train.texts)} in-scope and {len(oos_train.texts)} oos")
     start = time.perf_counter()
     clf = IntentClassifier(CLINC150).fit(
         train.texts + oos_train.texts,
-        np.concatenate([vectors("train"), vectors("oos_train")]),
+        np.concatenate([train_vectors, vectors("oos_train")]),
         train.labels + [OOS] * len(oos_train.texts),
     )
     fit_seconds = time.perf_counter() - start
     log("clinc150: training the threshold-only classifier (150 in-scope intents)")
-    threshold_only = IntentClassifier(CLINC150).fit(train.texts, vectors("train"), train.labels)
+    threshold_only = IntentClassifier(CLINC150).fit(train.texts, train_vectors, train.labels)
     return {
         "train": len(train.texts),
         "oos_train": len(oos_train.texts),
