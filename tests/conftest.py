@@ -93,10 +93,12 @@ async def desk(app_client: tuple[httpx.AsyncClient, support.Desk]) -> support.De
 
 @pytest.fixture(scope="session")
 def intent_model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """kefu's intent model trained once on the shipped examples (whose vectors ship too)."""
-    from kefu.triage.embedding import get_embedder
+    """kefu's intent model trained once on the shipped examples (whose vectors ship too), with
+    the second encoder offered as a service offers it by default."""
+    from kefu.triage.embedding import ENGLISH_EMBEDDER, get_embedder
     from kefu.triage.intents.model import save_model, train_model
+    from kefu.triage.intents.service import offered_second
 
     path = tmp_path_factory.mktemp("intents") / "intents.model"
-    save_model(train_model(get_embedder()), path)
+    save_model(train_model(get_embedder(), second=offered_second(ENGLISH_EMBEDDER)), path)
     return path

@@ -263,4 +263,5 @@ def service_for(settings: Settings) -> IntentService:
         settings.language_codes,
         explicit=settings.intents_model is not None,
         train_in_subprocess=True,
+        second_encoder=settings.intent_second_encoder,
     )

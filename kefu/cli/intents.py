@@ -57,7 +57,7 @@ def train(
     """Train the intent model on the shipped examples and agents' corrections, and save it."""
     from kefu.triage.embedding import EmbedderUnavailable, get_embedder
     from kefu.triage.intents.model import save_model, train_model
-    from kefu.triage.intents.service import vector_cache_path
+    from kefu.triage.intents.service import offered_second, vector_cache_path
 
     settings = load_settings()
     path = model or settings.intents_model_path
@@ -69,7 +69,8 @@ def train(
             typer.echo(f"warning: corrections not read ({exc.__class__.__name__}: {exc})", err=True)
     try:
         embedder = get_embedder(settings.embedder)
-        trained = train_model(embedder, found, vector_cache=vector_cache_path(path))
+        second = offered_second(settings.intent_second_encoder)
+        trained = train_model(embedder, found, vector_cache=vector_cache_path(path), second=second)
     except EmbedderUnavailable as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from exc
@@ -80,6 +81,11 @@ def train(
         f"agents' corrections), {len(info.labels)} intents, embedder {info.embedder}, "
         f"data {info.data_hash[:12]}: {path}"
     )
+    if info.encoder_choice is not None:
+        used = "uses" if info.second_embedder else "does not use"
+        typer.echo(
+            f"it {used} the second encoder {info.second_candidate}: {info.encoder_choice['reason']}"
+        )
 
 
 def _parse(line: str, number: int) -> tuple[str, str | None]:
@@ -104,6 +110,7 @@ def _predict_lines(lines: TextIO, out: TextIO, settings: Settings, model: Path |
         settings.embedder,
         settings.language_codes,
         explicit=model is not None or settings.intents_model is not None,
+        second_encoder=settings.intent_second_encoder,
     )
     service.model()  # a missing or foreign model fails here, before any input is read
     errors = 0

@@ -23,6 +23,12 @@ models each fitted to its own features generalise better than one over all of th
 blended probability is the confidence; below `threshold` a message is out of scope (none of the
 intents fits well; the threshold is tuned on held-out data where there is some).
 
+A second encoder can be given (kefu's is English-only, `minilm-en`): its vectors get an SVM
+and a regression of their own, and the probabilities are blended with `second_blend` instead
+(each encoder weighted alike). Whether a model uses it is decided on its training data by
+cross-validation (`kefu/triage/intents/selection.py`): on Banking77 it helps, on kefu's
+fourteen-language examples it does not.
+
 The same class trains kefu's own model and the benchmark models (Banking77, CLINC150), so the
 figures in docs/benchmarks.md describe what kefu runs.
 """
@@ -60,6 +66,9 @@ class ClassifierConfig:
     # Shares of the probabilities: SVM, embedding regression, n-gram regression (sum 1; a
     # model with share 0 is not trained).
     blend: tuple[float, float, float] = (0.4, 0.2, 0.4)
+    # With a second encoder: SVM and regression over the first encoder's vectors, n-grams, SVM
+    # and regression over the second's (sum 1).
+    second_blend: tuple[float, float, float, float, float] = (0.2, 0.1, 0.4, 0.2, 0.1)
     char_ngrams: tuple[int, int] = (2, 5)
     word_ngrams: tuple[int, int] = (1, 2)
     max_iter: int = 1000
@@ -115,19 +124,76 @@ def softmax(scores: Probabilities, temperature: float) -> Probabilities:
     return out
 
 
+def _centred(
+    vectors: Vectors | npt.NDArray[np.float64], mean: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """`vectors` seen from `mean`, at unit length. A sentence encoder's vectors share one large
+    common direction (two e5 vectors of unrelated messages have a cosine of about 0.8), so raw
+    distances are all alike; seen from the training set's centre the RBF kernel and the
+    regression see the differences between intents more clearly (Banking77, 5-fold
+    cross-validation on the training set: 93.2 % against 93.0 % for the blend)."""
+    x = np.asarray(vectors, dtype=np.float64) - mean
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    out: npt.NDArray[np.float64] = x / np.where(norms > 0.0, norms, 1.0)
+    return out
+
+
+class EncoderModels:
+    """The two models over one encoder's vectors: an RBF SVM, whose one-vs-one votes a softmax
+    turns into probabilities, and a logistic regression; both see the vectors centred on the
+    training mean. A model is trained only if its share is positive."""
+
+    def __init__(self, config: ClassifierConfig, svm: bool, regression: bool) -> None:
+        self.config = config
+        self.labels: list[str] = []
+        self.mean: npt.NDArray[np.float64] = np.zeros(0)
+        self.svm = _svm(config.svm_c, config.svm_gamma) if svm else None
+        self.regression = _logistic(config.embedding_c, config.max_iter) if regression else None
+        self._decision: PairDecision | None = None
+
+    def fit(self, vectors: Vectors, labels: list[str], order: list[str]) -> None:
+        x = np.asarray(vectors, dtype=np.float64)
+        self.labels = order
+        self.mean = x.mean(axis=0) if self.config.centre else np.zeros(x.shape[1])
+        x = _centred(x, self.mean)
+        if self.svm is not None:
+            self.svm.fit(x, labels)
+            self._decision = PairDecision(self.svm)
+        if self.regression is not None:
+            self.regression.fit(x, labels)
+        for model in (self.svm, self.regression):
+            if model is not None and [str(c) for c in model.classes_] != order:
+                raise RuntimeError("a model's classes are not in the classifier's order")
+
+    def proba(self, vectors: Vectors) -> tuple[Probabilities, Probabilities]:
+        """(SVM, regression) probabilities; zeros for a model that was not trained."""
+        x = _centred(vectors, self.mean)
+        empty = np.zeros((len(x), len(self.labels)))
+        svm = empty if self._decision is None else self._svm_proba(self._decision, x)
+        regression = empty if self.regression is None else self.regression.predict_proba(x)
+        return svm, regression
+
+    def _svm_proba(self, decision: PairDecision, x: npt.NDArray[np.float64]) -> Probabilities:
+        values = decision(x)
+        if len(self.labels) == 2:  # one pair, positive for labels[1] (scikit-learn's sign)
+            values = -values
+        scores = pair_scores(np.reshape(values, (len(x), -1)), len(self.labels))
+        return softmax(scores, self.config.vote_temperature)
+
+
 class IntentClassifier:
     def __init__(self, config: ClassifierConfig | None = None) -> None:
         # scikit-learn loads here, not at import: processes that never classify skip it.
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         self.config = config or ClassifierConfig()
-        blend = self.config.blend
-        if len(blend) != 3 or min(blend) < 0.0 or abs(sum(blend) - 1.0) > 1e-9:
-            raise ValueError("blend must be three non-negative shares that sum to 1")
+        for shares, count in ((self.config.blend, 3), (self.config.second_blend, 5)):
+            if len(shares) != count or min(shares) < 0.0 or abs(sum(shares) - 1.0) > 1e-9:
+                raise ValueError(f"a blend must be {count} non-negative shares that sum to 1")
         self.threshold = self.config.threshold
         self.labels: list[str] = []
-        self._mean: npt.NDArray[np.float64] = np.zeros(0)  # the training vectors' mean
-        self._svm_decision: PairDecision | None = None
+        self._first: EncoderModels | None = None
+        self._second: EncoderModels | None = None  # the second encoder's, when it is used
         self._fast_ngrams: FastTfidf | None = None  # the n-gram rows, as the vectorizers make them
         self._chars = TfidfVectorizer(
             analyzer="char_wb",
@@ -144,9 +210,12 @@ class IntentClassifier:
             lowercase=True,
             token_pattern=r"(?u)\b\w+\b",
         )
-        self._svm = _svm(self.config.svm_c, self.config.svm_gamma)
-        self._embedding_model = _logistic(self.config.embedding_c, self.config.max_iter)
         self._text_model = _logistic(self.config.text_c, self.config.max_iter)
+
+    @property
+    def uses_second(self) -> bool:
+        """Whether predictions need the second encoder's vectors too."""
+        return self._second is not None
 
     def _fit_ngrams(self, texts: Sequence[str]) -> sparse.csr_matrix:
         from scipy import sparse
@@ -161,80 +230,101 @@ class IntentClassifier:
             raise RuntimeError("the classifier has not been trained")
         return self._fast_ngrams.transform(texts)
 
+    def _shares(self, second: bool) -> tuple[float, ...]:
+        return self.config.second_blend if second else self.config.blend
+
     def fit(
-        self, texts: Sequence[str], vectors: Vectors, labels: Sequence[str]
+        self,
+        texts: Sequence[str],
+        vectors: Vectors,
+        labels: Sequence[str],
+        second: Vectors | None = None,
     ) -> IntentClassifier:
+        """Train on `vectors` (the first encoder's) and, if given, on `second` (the second
+        encoder's vectors of the same texts)."""
         from sklearn.exceptions import ConvergenceWarning
 
         if not (len(texts) == len(vectors) == len(labels)):
             raise ValueError("texts, vectors and labels must have the same length")
+        if second is not None and len(second) != len(texts):
+            raise ValueError("the second encoder's vectors must be as many as the texts")
         if len(set(labels)) < 2:
             raise ValueError("training needs at least two intents")
         self.labels = sorted({str(label) for label in labels})  # the models' column order
-        x = np.asarray(vectors, dtype=np.float64)
-        self._mean = x.mean(axis=0) if self.config.centre else np.zeros(x.shape[1])
-        x = self._centred(x)
         y = [str(label) for label in labels]
-        svm_share, embedding_share, text_share = self.config.blend
+        shares = list(self._shares(second is not None))
+        if second is not None:  # also what `predict_proba_both` needs for the blend without it
+            shares[:3] = [max(a, b) for a, b in zip(shares, self.config.blend, strict=False)]
+        self._first = EncoderModels(self.config, shares[0] > 0, shares[1] > 0)
+        self._second = None
+        if second is not None:
+            self._second = EncoderModels(self.config, shares[3] > 0, shares[4] > 0)
         with warnings.catch_warnings():
             # Stopping at max_iter on a well-separated set is fine; the model is still usable.
             warnings.simplefilter("ignore", ConvergenceWarning)
-            if svm_share:
-                self._svm.fit(x, y)
-                self._svm_decision = PairDecision(self._svm)
-            if embedding_share:
-                self._embedding_model.fit(x, y)
-            if text_share:
+            self._first.fit(vectors, y, self.labels)
+            if self._second is not None and second is not None:
+                self._second.fit(second, y, self.labels)
+            if shares[2]:
                 self._text_model.fit(self._fit_ngrams(texts), y)
-        for model, share in zip(self._models, self.config.blend, strict=True):
-            if share and [str(c) for c in model.classes_] != self.labels:
-                raise RuntimeError("a model's classes are not in the classifier's order")
+                if [str(c) for c in self._text_model.classes_] != self.labels:
+                    raise RuntimeError("a model's classes are not in the classifier's order")
         return self
 
-    def _centred(self, vectors: Vectors | npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        """The embeddings seen from the training set's centre, at unit length. A sentence
-        encoder's vectors share one large common direction (two e5 vectors of unrelated
-        messages have a cosine of about 0.8), so raw distances are all alike; without it the
-        RBF kernel and the regression see the differences between intents more clearly
-        (Banking77, 5-fold cross-validation on the training set: 93.2 % against 93.0 % for
-        the blend)."""
-        x = np.asarray(vectors, dtype=np.float64) - self._mean
-        norms = np.linalg.norm(x, axis=1, keepdims=True)
-        out: npt.NDArray[np.float64] = x / np.where(norms > 0.0, norms, 1.0)
-        return out
-
-    @property
-    def _models(self) -> tuple[Any, Any, Any]:
-        return self._svm, self._embedding_model, self._text_model
-
-    def _svm_proba(self, x: npt.NDArray[np.float64]) -> Probabilities:
-        """Probabilities from the SVM's votes over centred vectors `x`."""
-        if self._svm_decision is None:
+    def _parts(
+        self, texts: Sequence[str], vectors: Vectors, second: Vectors | None
+    ) -> list[Probabilities]:
+        """Each model's probabilities, in the order of the shares (zeros for an untrained one)."""
+        if self._first is None:
             raise RuntimeError("the classifier has not been trained")
-        decision = self._svm_decision(x)
-        if len(self.labels) == 2:  # one pair, positive for labels[1] (scikit-learn's sign)
-            decision = -decision
-        scores = pair_scores(np.reshape(decision, (len(x), -1)), len(self.labels))
-        return softmax(scores, self.config.vote_temperature)
+        empty = np.zeros((len(texts), len(self.labels)))
+        parts = list(self._first.proba(vectors))
+        trained = self._fast_ngrams is not None
+        parts.append(self._text_model.predict_proba(self._ngrams(texts)) if trained else empty)
+        if self._second is not None:
+            if second is None or len(second) != len(texts):
+                raise ValueError("this model also needs the second encoder's vectors")
+            parts.extend(self._second.proba(second))
+        return parts
 
-    def predict_proba(self, texts: Sequence[str], vectors: Vectors) -> Probabilities:
-        """(len(texts), len(labels)) probabilities, columns in the order of `labels`."""
+    def predict_proba(
+        self, texts: Sequence[str], vectors: Vectors, second: Vectors | None = None
+    ) -> Probabilities:
+        """(len(texts), len(labels)) probabilities, columns in the order of `labels`;
+        `second` (the second encoder's vectors) is needed when the model uses it."""
         if not texts:
             return np.zeros((0, len(self.labels)))
-        svm_share, embedding_share, text_share = self.config.blend
-        result: Probabilities = np.zeros((len(texts), len(self.labels)))
-        if svm_share or embedding_share:
-            x = self._centred(vectors)
-            if svm_share:
-                result += svm_share * self._svm_proba(x)
-            if embedding_share:
-                result += embedding_share * self._embedding_model.predict_proba(x)
-        if text_share:
-            result += text_share * self._text_model.predict_proba(self._ngrams(texts))
+        parts = self._parts(texts, vectors, second)
+        shares = self._shares(self._second is not None)
+        result: Probabilities = sum(
+            (share * part for share, part in zip(shares, parts, strict=True)),
+            np.zeros((len(texts), len(self.labels))),
+        )
         return result
 
-    def predict(self, texts: Sequence[str], vectors: Vectors) -> list[Prediction]:
-        probabilities = self.predict_proba(texts, vectors)
+    def predict_proba_both(
+        self, texts: Sequence[str], vectors: Vectors, second: Vectors
+    ) -> tuple[Probabilities, Probabilities]:
+        """For a model trained with a second encoder: the probabilities without it (the first
+        encoder's models and the n-grams blended with `blend`, as a model trained without it
+        would give them) and with it. Cross-validation compares the two on one fit."""
+        if self._second is None:
+            raise ValueError("this model was trained without a second encoder")
+        parts = self._parts(texts, vectors, second)
+        without = sum(
+            (share * part for share, part in zip(self.config.blend, parts[:3], strict=True)),
+            np.zeros((len(texts), len(self.labels))),
+        )
+        with_second = sum(
+            (share * part for share, part in zip(self.config.second_blend, parts, strict=True)),
+            np.zeros((len(texts), len(self.labels))),
+        )
+        return without, with_second
+
+    def predict(
+        self, texts: Sequence[str], vectors: Vectors, second: Vectors | None = None
+    ) -> list[Prediction]:
+        probabilities = self.predict_proba(texts, vectors, second)
         best = probabilities.argmax(axis=1) if len(texts) else np.zeros(0, dtype=int)
         out = []
         for row, index in zip(probabilities, best, strict=True):

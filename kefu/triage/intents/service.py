@@ -22,12 +22,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kefu.domain.intents import OTHER
-from kefu.triage.embedding import Embedder, get_embedder
+from kefu.triage.embedding import (
+    ENGLISH_EMBEDDER,
+    Embedder,
+    english_encoder_available,
+    get_embedder,
+)
 from kefu.triage.intents.examples import Example, examples_hash, shipped_examples
 from kefu.triage.intents.model import (
     IntentModel,
     ModelMismatch,
     load_model,
+    predict,
     read_info,
     save_model,
     train_model,
@@ -72,12 +78,34 @@ def carried_corrections(model_path: Path) -> list[Example]:
     return [Example(c["text"], c["intent"]) for c in info.corrections]
 
 
-def rebuild(model_path: Path, embedder: Embedder) -> IntentModel:
+NO_SECOND = "none"
+
+
+class _Unset:
+    pass
+
+
+_UNSET = _Unset()
+
+
+def offered_second(spec: str | None) -> Embedder | None:
+    """The second encoder a `KEFU_INTENT_SECOND_ENCODER` value offers to the intent model: None
+    for "none" (or empty), or when kefu's English encoder is selected but its wheel is not
+    installed (kefu then runs on the multilingual encoder alone)."""
+    if not spec or spec == NO_SECOND:
+        return None
+    if spec == ENGLISH_EMBEDDER and not english_encoder_available():
+        return None
+    return get_embedder(spec)
+
+
+def rebuild(model_path: Path, embedder: Embedder, second: Embedder | None = None) -> IntentModel:
     """Train a model from the shipped examples and the corrections the old file carried."""
     model = train_model(
         embedder,
         carried_corrections(model_path),
         vector_cache=vector_cache_path(model_path),
+        second=second,
     )
     save_model(model, model_path)
     return model
@@ -92,9 +120,12 @@ class IntentService:
         *,
         explicit: bool = False,
         train_in_subprocess: bool = False,
+        second_encoder: str | None = ENGLISH_EMBEDDER,
     ) -> None:
         self.model_path = model_path
         self.embedder_spec = embedder
+        self.second_spec = second_encoder or NO_SECOND
+        self._second: Embedder | _Unset | None = _UNSET
         self.languages = tuple(languages)
         self.explicit = explicit
         self.train_in_subprocess = train_in_subprocess
@@ -105,6 +136,14 @@ class IntentService:
     @property
     def embedder(self) -> Embedder:
         return get_embedder(self.embedder_spec)
+
+    @property
+    def second(self) -> Embedder | None:
+        """The second encoder offered to the model (used only if its training chose it);
+        looked up once per service, not on every message."""
+        if self._second is _UNSET:
+            self._second = offered_second(self.second_spec)
+        return None if isinstance(self._second, _Unset) else self._second
 
     def model(self) -> IntentModel:
         with self._lock:
@@ -120,7 +159,9 @@ class IntentService:
             return self._model
 
     def _load(self) -> IntentModel:
-        model = load_model(self.model_path, self.embedder.name)
+        second = self.second
+        second_name = None if second is None else second.name
+        model = load_model(self.model_path, self.embedder.name, second_name)
         if model.info.shipped_hash != examples_hash(shipped_examples()):
             raise ModelMismatch(f"{self.model_path}: trained on older shipped examples")
         return model
@@ -133,7 +174,7 @@ class IntentService:
                 raise ModelMismatch(f"{exc}; retrain it with `kefu intents train`") from exc
             log.info("training the intent model", extra={"fields": {"why": str(exc)}})
         if not self.train_in_subprocess:
-            return rebuild(self.model_path, self.embedder)
+            return rebuild(self.model_path, self.embedder, self.second)
         subprocess.run(
             [
                 sys.executable,
@@ -141,6 +182,7 @@ class IntentService:
                 "kefu.triage.intents.train",
                 str(self.model_path),
                 self.embedder_spec,
+                self.second_spec,
             ],
             check=True,
             capture_output=True,
@@ -158,7 +200,7 @@ class IntentService:
         known = list(known_languages) if known_languages is not None else [None] * len(texts)
         model = self.model()
         cut = [text[:MAX_CHARS] for text in texts]
-        predictions = model.classifier.predict(cut, self.embedder.embed_queries(cut))
+        predictions = predict(model, cut, self.embedder, self.second)
         detector = get_detector(self.languages)
         out = []
         for text, prior, prediction in zip(cut, known, predictions, strict=True):

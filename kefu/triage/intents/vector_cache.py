@@ -2,8 +2,9 @@
 
 A cache belongs to one embedder (its `name` is stored with the vectors); a cache of another
 embedder is ignored. Texts are keyed by their SHA-1. kefu ships the vectors of its own examples
-(data/examples.vectors.npz, float16), so a model trains in seconds right after install; the
-vectors of corrections go to a cache under KEFU_DATA_DIR.
+(data/examples.vectors.npz for the multilingual encoder, data/examples.vectors.second.npz for
+the English one offered as a second encoder; float16), so a model trains in seconds right after
+install; the vectors of corrections go to a cache under KEFU_DATA_DIR.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import numpy as np
 from kefu.triage.embedding import Embedder, Vectors
 
 SHIPPED_VECTORS = "examples.vectors.npz"
+SHIPPED_SECOND_VECTORS = "examples.vectors.second.npz"
 BATCH = 64
 
 
@@ -72,10 +74,14 @@ class VectorCache:
 
 
 def shipped_cache(embedder_name: str) -> VectorCache:
-    """The vectors kefu ships for its own examples (empty for another embedder)."""
-    resource = resources.files("kefu.triage.intents").joinpath("data", SHIPPED_VECTORS)
-    with resources.as_file(resource) as path:
-        return VectorCache.read(path, embedder_name)
+    """The vectors kefu ships for its own examples (empty for an embedder it ships none of)."""
+    for name in (SHIPPED_VECTORS, SHIPPED_SECOND_VECTORS):
+        resource = resources.files("kefu.triage.intents").joinpath("data", name)
+        with resources.as_file(resource) as path:
+            cache = VectorCache.read(path, embedder_name)
+        if len(cache):
+            return cache
+    return VectorCache(embedder_name)
 
 
 def embed_cached(

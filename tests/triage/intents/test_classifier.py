@@ -15,7 +15,7 @@ from kefu.triage.intents.classifier import (
     tune_threshold,
 )
 from kefu.triage.intents.examples import Example, shipped_examples
-from kefu.triage.intents.model import load_model
+from kefu.triage.intents.model import load_model, read_info
 from kefu.triage.intents.vector_cache import VectorCache, embed_cached, shipped_cache
 
 
@@ -63,7 +63,8 @@ def test_probabilities_and_out_of_scope_flag(
     data: tuple[list[Example], Vectors], intent_model_path: Path
 ) -> None:
     examples, vectors = data
-    clf = load_model(intent_model_path, get_embedder().name).classifier
+    offered = read_info(intent_model_path).second_candidate
+    clf = load_model(intent_model_path, get_embedder().name, offered).classifier
     clf.threshold = 0.5
     probabilities = clf.predict_proba([examples[0].text], vectors[:1])
     assert probabilities.shape == (1, 14)

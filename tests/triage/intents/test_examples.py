@@ -3,7 +3,7 @@ from collections import Counter
 import pytest
 
 from kefu.domain.intents import INTENTS
-from kefu.triage.embedding import get_embedder
+from kefu.triage.embedding import DEFAULT_EMBEDDER, ENGLISH_EMBEDDER, get_embedder
 from kefu.triage.intents.examples import BadExamples, parse_examples, shipped_examples
 from kefu.triage.intents.vector_cache import shipped_cache
 
@@ -29,9 +29,10 @@ def test_shipped_examples_are_unique_and_use_the_taxonomy() -> None:
     assert len(texts) == len(set(texts))
 
 
-def test_the_shipped_vectors_cover_every_shipped_example() -> None:
+@pytest.mark.parametrize("spec", [DEFAULT_EMBEDDER, ENGLISH_EMBEDDER])
+def test_the_shipped_vectors_cover_every_shipped_example(spec: str) -> None:
     # After editing data/examples.jsonl, run `make intent-vectors`.
-    cache = shipped_cache(get_embedder().name)
+    cache = shipped_cache(get_embedder(spec).name)
     missing = [e.text for e in shipped_examples() if cache.get(e.text) is None]
     assert missing == []
 
