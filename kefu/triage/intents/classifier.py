@@ -124,6 +124,19 @@ def softmax(scores: Probabilities, temperature: float) -> Probabilities:
     return out
 
 
+def _check_order(model: Any, order: list[str]) -> None:
+    if [str(c) for c in model.classes_] != order:
+        raise RuntimeError("a model's classes are not in the classifier's order")
+
+
+def _blend(shares: Sequence[float], parts: Sequence[Probabilities]) -> Probabilities:
+    """The probabilities of the models, weighted by their shares (both in the same order)."""
+    result: Probabilities = np.zeros_like(parts[0])
+    for share, part in zip(shares, parts, strict=True):
+        result += share * part
+    return result
+
+
 def _centred(
     vectors: Vectors | npt.NDArray[np.float64], mean: npt.NDArray[np.float64]
 ) -> npt.NDArray[np.float64]:
@@ -162,8 +175,8 @@ class EncoderModels:
         if self.regression is not None:
             self.regression.fit(x, labels)
         for model in (self.svm, self.regression):
-            if model is not None and [str(c) for c in model.classes_] != order:
-                raise RuntimeError("a model's classes are not in the classifier's order")
+            if model is not None:
+                _check_order(model, order)
 
     def proba(self, vectors: Vectors) -> tuple[Probabilities, Probabilities]:
         """(SVM, regression) probabilities; zeros for a model that was not trained."""
@@ -267,8 +280,7 @@ class IntentClassifier:
                 self._second.fit(second, y, self.labels)
             if shares[2]:
                 self._text_model.fit(self._fit_ngrams(texts), y)
-                if [str(c) for c in self._text_model.classes_] != self.labels:
-                    raise RuntimeError("a model's classes are not in the classifier's order")
+                _check_order(self._text_model, self.labels)
         return self
 
     def _parts(
@@ -295,12 +307,7 @@ class IntentClassifier:
         if not texts:
             return np.zeros((0, len(self.labels)))
         parts = self._parts(texts, vectors, second)
-        shares = self._shares(self._second is not None)
-        result: Probabilities = sum(
-            (share * part for share, part in zip(shares, parts, strict=True)),
-            np.zeros((len(texts), len(self.labels))),
-        )
-        return result
+        return _blend(self._shares(self._second is not None), parts)
 
     def predict_proba_both(
         self, texts: Sequence[str], vectors: Vectors, second: Vectors
@@ -311,15 +318,7 @@ class IntentClassifier:
         if self._second is None:
             raise ValueError("this model was trained without a second encoder")
         parts = self._parts(texts, vectors, second)
-        without = sum(
-            (share * part for share, part in zip(self.config.blend, parts[:3], strict=True)),
-            np.zeros((len(texts), len(self.labels))),
-        )
-        with_second = sum(
-            (share * part for share, part in zip(self.config.second_blend, parts, strict=True)),
-            np.zeros((len(texts), len(self.labels))),
-        )
-        return without, with_second
+        return _blend(self.config.blend, parts[:3]), _blend(self.config.second_blend, parts)
 
     def predict(
         self, texts: Sequence[str], vectors: Vectors, second: Vectors | None = None

@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from kefu.domain.intents import OTHER
@@ -81,13 +82,6 @@ def carried_corrections(model_path: Path) -> list[Example]:
 NO_SECOND = "none"
 
 
-class _Unset:
-    pass
-
-
-_UNSET = _Unset()
-
-
 def offered_second(spec: str | None) -> Embedder | None:
     """The second encoder a `KEFU_INTENT_SECOND_ENCODER` value offers to the intent model: None
     for "none" (or empty), or when kefu's English encoder is selected but its wheel is not
@@ -125,7 +119,6 @@ class IntentService:
         self.model_path = model_path
         self.embedder_spec = embedder
         self.second_spec = second_encoder or NO_SECOND
-        self._second: Embedder | _Unset | None = _UNSET
         self.languages = tuple(languages)
         self.explicit = explicit
         self.train_in_subprocess = train_in_subprocess
@@ -137,13 +130,11 @@ class IntentService:
     def embedder(self) -> Embedder:
         return get_embedder(self.embedder_spec)
 
-    @property
+    @cached_property
     def second(self) -> Embedder | None:
         """The second encoder offered to the model (used only if its training chose it);
         looked up once per service, not on every message."""
-        if self._second is _UNSET:
-            self._second = offered_second(self.second_spec)
-        return None if isinstance(self._second, _Unset) else self._second
+        return offered_second(self.second_spec)
 
     def model(self) -> IntentModel:
         with self._lock:
